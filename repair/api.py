@@ -1,0 +1,47 @@
+"""The library API: what the CLI prints, as values. Pure and picklable."""
+from __future__ import annotations
+
+import dataclasses
+import functools
+from typing import Any, Sequence
+
+from .checks import Check, build_checks
+from .model import Finding
+from .options import Options
+from .pipeline import Result, run
+
+
+@functools.lru_cache(maxsize=8)
+def checks_for(options: Options) -> Sequence[Check]:
+    """Checks are built once per process and options (Harper's dictionary takes a second)."""
+    return tuple(build_checks(options))
+
+
+def make_options(options: Options | None = None, **overrides: Any) -> Options:
+    options = options or Options()
+    for key in ("select", "ignore", "rules_dirs"):
+        if key in overrides:
+            overrides[key] = tuple(overrides[key])
+    if "accept_words" in overrides:
+        overrides["accept_words"] = frozenset(overrides["accept_words"])
+    return dataclasses.replace(options, **overrides) if overrides else options
+
+
+def analyse(text: str, options: Options | None = None, **overrides: Any) -> Result:
+    """Findings and repaired text for ``text``; ``fix`` and ``check`` are views of this."""
+    opts = make_options(options, **overrides)
+    return run(text, opts, checks_for(opts))
+
+
+def check(text: str, options: Options | None = None, **overrides: Any) -> list[Finding]:
+    """Every finding in ``text``, spans in code points of ``text``.
+
+    >>> [f.rule for f in check("It was the the end.", grammar="none")]
+    ['mt.repeated-word']
+    """
+    return list(analyse(text, options, **overrides).findings)
+
+
+def fix(text: str, options: Options | None = None, **overrides: Any) -> str:
+    """``text`` with safe edits applied (and suggestions too with ``unsafe=True``)."""
+    return analyse(text, options, **overrides).fixed

@@ -1,0 +1,152 @@
+"""Encoding repair with ftfy, turned into edits with rule ids.
+
+ftfy fixes whole strings; we run it line by line (as ``ftfy.fix_text`` does)
+and diff each line against its repair at character level, so every change is
+a small edit a reviewer can see. Line breaks are never touched (``fix_line_breaks``
+is off: a CRLF file stays CRLF) and neither is Unicode normalisation (an NFD file
+is not damaged). Curly quotes stay curly unless the user asks otherwise.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from typing import Iterator
+
+from .model import Edit, Finding, Span
+from .options import Options
+
+SOURCE = "ftfy"
+
+# ftfy step name -> (rule id, severity, message, safety)
+STEPS: dict[str, tuple[str, str, str, str]] = {
+    "decode": ("encoding.mojibake", "error",
+               "Mojibake: text decoded with the wrong encoding ({detail}); '{old}' should be '{new}'.", "safe"),
+    "unescape_html": ("encoding.html-entity", "warning",
+                      "HTML entity left in plain text: '{old}' should be '{new}'.", "safe"),
+    "remove_terminal_escapes": ("encoding.terminal-escape", "warning",
+                                "Terminal colour escape code in the text.", "safe"),
+    "remove_control_chars": ("encoding.control-char", "warning",
+                             "Invisible control character {codes} in the text.", "safe"),
+    "fix_c1_controls": ("encoding.c1-control", "error",
+                        "C1 control character {codes}: a Windows-1252 character decoded as Latin-1.", "safe"),
+    "fix_latin_ligatures": ("encoding.ligature", "info",
+                            "Typographic ligature '{old}' (from PDF extraction) should be '{new}'.", "safe"),
+    "fix_character_width": ("encoding.full-width", "warning",
+                            "Full-width characters '{old}' in English text should be '{new}'.", "safe"),
+    "uncurl_quotes": ("encoding.curly-quote", "info", "Curly quote '{old}' straightened to '{new}'.", "safe"),
+    "fix_surrogates": ("encoding.surrogate", "error", "Broken UTF-16 surrogate pair.", "safe"),
+    "restore_byte_a0": ("encoding.mojibake", "error", "Mojibake with a lost non-breaking space.", "safe"),
+    "replace_lossy_sequences": ("encoding.lossy-mojibake", "error",
+                                "Mojibake whose bytes were partly lost; '{old}' can only become '{new}'.", "suggest"),
+    "fix_line_breaks": ("encoding.line-break", "info", "Unusual line break character.", "safe"),
+}
+
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
+# Lines that are plain ASCII prose without entities or escapes cannot need ftfy.
+_NEEDS_FTFY = re.compile(r"[^\t\n\r\x20-\x7e]|&")
+
+
+def _config(options: Options):
+    import ftfy
+
+    return ftfy.TextFixerConfig(
+        unescape_html=False if options.markdown else "auto",
+        uncurl_quotes=options.uncurl_quotes,
+        fix_latin_ligatures=options.fix_latin_ligatures,
+        fix_character_width=options.fix_character_width,
+        fix_line_breaks=False,
+        normalization=None,
+        explain=True,
+    )
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    for m in _LINE.finditer(text):
+        yield m.start(), m.group()
+
+
+def find(text: str, options: Options) -> list[Finding]:
+    """Findings (each with an edit) for every change ftfy would make to ``text``."""
+    if not _NEEDS_FTFY.search(text):
+        return []
+    import ftfy
+
+    config = _config(options)
+    findings: list[Finding] = []
+    for offset, line in _lines(text):
+        body = line.rstrip("\r\n")
+        if not _NEEDS_FTFY.search(body):
+            continue
+        fixed, plan = ftfy.fix_and_explain(body, config)
+        if fixed == body:
+            continue
+        steps = [kind if kind in ("encode", "decode") else name for kind, name in plan or ()]
+        detail = _encoding_detail(plan or ())
+        for old_start, old_end, new in _hunks(body, fixed):
+            old = body[old_start:old_end]
+            rule, severity, template, safety = STEPS[_step_for(old, new, steps)]
+            if "\ufffd" in new:
+                safety = "suggest"
+            message = template.format(old=old, new=new, detail=detail, codes=_codes(old))
+            span = Span(offset + old_start, offset + old_end)
+            findings.append(Finding(rule, SOURCE, severity, message, span, old,  # type: ignore[arg-type]
+                                    Edit(span, new, rule, safety)))  # type: ignore[arg-type]
+    return [f for f in findings if options.enabled(f.rule)]
+
+
+def _hunks(old: str, new: str) -> Iterator[tuple[int, int, str]]:
+    """Changed regions, widened to whole words so an edit reads 'didnâ€™t' -> 'didn’t'."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    regions: list[list[int]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        while i1 > 0 and j1 > 0 and not old[i1 - 1].isspace() and old[i1 - 1] == new[j1 - 1]:
+            i1, j1 = i1 - 1, j1 - 1
+        while i2 < len(old) and j2 < len(new) and not old[i2].isspace() and old[i2] == new[j2]:
+            i2, j2 = i2 + 1, j2 + 1
+        if regions and i1 <= regions[-1][1]:
+            regions[-1][1], regions[-1][3] = max(regions[-1][1], i2), max(regions[-1][3], j2)
+        else:
+            regions.append([i1, i2, j1, j2])
+    for i1, i2, j1, j2 in regions:
+        yield i1, i2, new[j1:j2]
+
+
+_HTML_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
+
+
+def _step_for(old: str, new: str, steps: list[str]) -> str:
+    """Which ftfy step made this hunk: ftfy explains a whole line, hunks are finer."""
+    def has(low: int, high: int) -> bool:
+        return any(low <= ord(c) <= high for c in old)
+
+    candidates = [
+        ("unescape_html", _HTML_ENTITY.search(old) is not None),
+        ("remove_terminal_escapes", "\x1b" in old),
+        ("fix_character_width", has(0xFF01, 0xFFEF)),
+        ("fix_latin_ligatures", has(0xFB00, 0xFB06)),
+        ("fix_surrogates", has(0xD800, 0xDFFF)),
+        ("replace_lossy_sequences", "\ufffd" in new),
+        ("decode", True),
+        ("fix_c1_controls", has(0x80, 0x9F)),
+        ("uncurl_quotes", any(c in old for c in "\u2018\u2019\u201c\u201d")),
+        ("remove_control_chars", True),
+    ]
+    for step, applies in candidates:
+        if applies and step in steps:
+            return step
+    return next((s for s in steps if s in STEPS), "decode")
+
+
+def _encoding_detail(plan) -> str:
+    encodings = [name for kind, name in plan if kind in ("encode", "decode")]
+    if len(encodings) >= 2:
+        return f"{encodings[-1]} read as {encodings[0]}"
+    return "wrong encoding"
+
+
+def _codes(text: str) -> str:
+    controls = [c for c in text if unicodedata.category(c) in ("Cc", "Cf") and c not in "\t\n\r"]
+    return ", ".join(f"U+{ord(c):04X}" for c in controls) or "(none)"

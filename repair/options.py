@@ -1,0 +1,45 @@
+"""Run options: everything a check or the pipeline may be told by the user."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .model import Severity
+
+Grammar = Literal["harper", "languagetool", "none"]
+Dialect = Literal["us", "gb", "ca", "au", "in"]
+
+
+@dataclass(frozen=True)
+class Options:
+    select: tuple[str, ...] = ()          # rule ids or prefixes; empty means all
+    ignore: tuple[str, ...] = ()
+    unsafe: bool = False                  # apply `suggest` edits too
+    grammar: Grammar = "harper"
+    dialect: Dialect = "us"
+    languagetool_url: str | None = None
+    languagetool_dir: str | None = None
+    rules_dirs: tuple[str, ...] = ()      # extra rule packs
+    accept_words: frozenset[str] = field(default_factory=frozenset)
+    markdown: bool = False
+    # ftfy typography options; quotes are an editor's choice, not damage
+    uncurl_quotes: bool = False
+    fix_latin_ligatures: bool = True
+    fix_character_width: bool = True
+    max_passes: int = 8
+
+    def enabled(self, rule_id: str) -> bool:
+        """Ruff-style selection: the longest matching prefix of select/ignore wins."""
+        best_sel = max((len(p) for p in self.select if _matches(rule_id, p)), default=-1 if self.select else 0)
+        best_ign = max((len(p) for p in self.ignore if _matches(rule_id, p)), default=-1)
+        return best_sel >= 0 and best_sel >= best_ign if best_ign >= 0 else best_sel >= 0
+
+
+def _matches(rule_id: str, prefix: str) -> bool:
+    return rule_id == prefix or rule_id.startswith(prefix.rstrip(".") + ".")
+
+
+def min_severity(name: str) -> Severity:
+    if name not in ("error", "warning", "info"):
+        raise ValueError(name)
+    return name  # type: ignore[return-value]

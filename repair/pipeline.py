@@ -1,0 +1,141 @@
+"""One run of the pipeline over one text: encoding repair, checks, edits to a fixed point.
+
+Every finding comes back in code points of the text as read, whatever the
+encoding repair and earlier passes did to lengths.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from . import edits as edit_engine
+from . import encoding
+from .checks import Check
+from .model import Edit, Finding, Span
+from .options import Options
+
+_BLANK_LINES = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one text became: its findings (offsets of the original) and the repaired text."""
+
+    original: str
+    fixed: str
+    findings: tuple[Finding, ...]
+    applied: tuple[Edit, ...] = ()
+    passes: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+
+def paragraphs(text: str) -> list[Span]:
+    """Blocks of text between blank lines (separators excluded)."""
+    spans: list[Span] = []
+    pos = 0
+    for m in _BLANK_LINES.finditer(text):
+        if m.start() > pos:
+            spans.append(Span(pos, m.start()))
+        pos = m.end()
+    if pos < len(text):
+        spans.append(Span(pos, len(text)))
+    return spans
+
+
+@dataclass
+class _Runner:
+    checks: Sequence[Check]
+    options: Options
+    # Paragraph checks see only their paragraph, so their findings depend on its
+    # content alone: caching by content re-checks only what an edit touched.
+    cache: dict[tuple[int, str], list[Finding]] = field(default_factory=dict)
+
+    def findings(self, text: str) -> list[Finding]:
+        found: list[Finding] = []
+        para_spans = None
+        for index, check in enumerate(self.checks):
+            if check.scope == "document":
+                found.extend(check.check(text, self.options))
+                continue
+            if para_spans is None:
+                para_spans = paragraphs(text)
+            for span in para_spans:
+                chunk = text[span.start:span.end]
+                key = (index, chunk)
+                if key not in self.cache:
+                    self.cache[key] = check.check(chunk, self.options)
+                found.extend(f.with_span(f.span.shift(span.start), f.text) for f in self.cache[key])
+        found = [f for f in found if self.options.enabled(f.rule)]
+        return _merge(text, found, self.options)
+
+
+def _merge(text: str, findings: list[Finding], options: Options) -> list[Finding]:
+    try:
+        from .merge import merge_findings
+    except ImportError:
+        return findings
+    return list(merge_findings(text, findings, options))
+
+
+def applicable(findings: Iterable[Finding], options: Options) -> list[Edit]:
+    return [f.fix for f in findings
+            if f.fix is not None and (f.fix.safety == "safe" or options.unsafe)]
+
+
+def run(text: str, options: Options, checks: Sequence[Check]) -> Result:
+    """Find everything, apply what the options allow, repeat until nothing changes."""
+    collected: dict[tuple, Finding] = {}
+    applied: list[Edit] = []
+
+    def collect(found: Iterable[Finding], to_original) -> None:
+        for f in found:
+            span = to_original(f.span)
+            mapped = f.with_span(span, text[span.start:span.end])
+            key = (mapped.rule, span, mapped.fix.replacement if mapped.fix else None)
+            collected.setdefault(key, mapped)
+
+    maps: list[edit_engine.OffsetMap] = []
+
+    def to_original(span: Span) -> Span:
+        for m in reversed(maps):
+            span = m.span(span)
+        return span
+
+    current = text
+    enc = encoding.find(current, options)
+    collect(enc, to_original)
+    current = _apply(current, applicable(enc, options), maps, applied, to_original)
+
+    runner = _Runner(checks, options)
+    passes = 0
+    while True:
+        found = runner.findings(current)
+        collect(found, to_original)
+        todo = applicable(found, options)
+        if not todo:
+            break
+        if passes >= options.max_passes:
+            collected[("internal.unstable", Span(0, 0), None)] = Finding(
+                "internal.unstable", "ungarble", "error",
+                f"Edits still changed the text after {passes} passes; the rest were not applied. "
+                "Please report this text.", Span(0, 0), "")
+            break
+        current = _apply(current, todo, maps, applied, to_original)
+        passes += 1
+
+    findings = sorted(collected.values(), key=lambda f: (f.span.start, f.span.end, f.rule))
+    return Result(text, current, tuple(findings), tuple(applied), passes)
+
+
+def _apply(current: str, todo: list[Edit], maps: list, applied: list[Edit], to_original) -> str:
+    chosen, _skipped = edit_engine.resolve(todo)
+    if not chosen:
+        return current
+    for e in chosen:
+        applied.append(Edit(to_original(e.span), e.replacement, e.rule, e.safety))
+    maps.append(edit_engine.OffsetMap.from_edits(chosen))
+    return edit_engine.apply(current, chosen)
