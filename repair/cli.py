@@ -88,7 +88,7 @@ def _process(paths: tuple[str, ...], options: Options, include: tuple[str, ...])
     from .files import iter_input_paths, read_document
 
     patterns = include or ("*.txt", "*.md")
-    stdin = click.get_binary_stream("stdin")
+    stdin = sys.stdin.buffer
     for path in iter_input_paths(paths, patterns):
         try:
             doc = read_document(path, stdin=stdin)
@@ -175,7 +175,7 @@ def fix(paths, write, word_diff, utf8, **params) -> None:
 
         errors = changed = 0
         colour = _use_colour()
-        stdout = click.get_binary_stream("stdout")
+        stdout = sys.stdout.buffer
         for doc, report in _process(paths, options, params["include"]):
             if report.error or doc is None or report.result is None:
                 errors += 1
