@@ -181,6 +181,9 @@ def fix(paths, write, word_diff, utf8, **params) -> None:
                 errors += 1
                 continue
             result = report.result
+            if write and doc.path == "-" and not result.changed:
+                stdout.write(encode(doc, result.fixed, utf8=utf8))  # a filter passes clean text through
+                continue
             if not result.changed:
                 continue
             changed += 1

@@ -143,3 +143,8 @@ def test_installed_console_script(tmp_path, mojibake):
     proc = subprocess.run([exe, "check", *GRAMMAR_OFF, str(tmp_path / "missing.txt")], capture_output=True,
                           text=True, env=env, cwd=tmp_path)
     assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_write_to_stdout_passes_clean_text_through():
+    result = invoke("fix", "--write", *GRAMMAR_OFF, "-", input="Clean text.\r\n".encode())
+    assert result.exit_code == 0 and result.stdout_bytes == b"Clean text.\r\n"
