@@ -19,6 +19,55 @@ _BLANK_LINES = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
 
 
 @dataclass(frozen=True)
+class Shield:
+    """A region findings must not touch: markup and code (``blank``: checks do not even see it)
+    or an inline suppression (``rules``: only these ids or prefixes; empty means all)."""
+
+    span: Span
+    rules: tuple[str, ...] = ()
+    blank: bool = False
+
+    def covers(self, finding: Finding) -> bool:
+        if not self.span.overlaps(finding.span):
+            return False
+        return not self.rules or any(finding.rule == r or finding.rule.startswith(r.rstrip(".") + ".")
+                                     for r in self.rules)
+
+
+def shields_for(text: str, options: Options) -> list[Shield]:
+    """Markdown's non-prose regions (when the text is Markdown) and inline suppressions."""
+    shields: list[Shield] = []
+    if options.markdown:
+        from .markdown import protected_spans
+
+        shields.extend(Shield(span, blank=True) for span in protected_spans(text))
+    if "ungarble:" in text:
+        from .suppress import suppressions
+
+        shields.extend(Shield(span, tuple(rules)) for span, rules in suppressions(text, options.markdown))
+    return shields
+
+
+def _blank(text: str, shields: Sequence[Shield]) -> str:
+    """Hide shielded regions from checks without moving any offset."""
+    spans = [s.span for s in shields if s.blank]
+    if not spans:
+        return text
+    chars = list(text)
+    for span in spans:
+        for i in range(span.start, span.end):
+            if chars[i] not in "\r\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+def _unshielded(findings: Iterable[Finding], shields: Sequence[Shield]) -> list[Finding]:
+    if not shields:
+        return list(findings)
+    return [f for f in findings if not any(s.covers(f) for s in shields)]
+
+
+@dataclass(frozen=True)
 class Result:
     """What one text became: its findings (offsets of the original) and the repaired text."""
 
@@ -106,14 +155,15 @@ def run(text: str, options: Options, checks: Sequence[Check]) -> Result:
         return span
 
     current = text
-    enc = encoding.find(current, options)
+    enc = _unshielded(encoding.find(current, options), shields_for(current, options))
     collect(enc, to_original)
     current = _apply(current, applicable(enc, options), maps, applied, to_original)
 
     runner = _Runner(checks, options)
     passes = 0
     while True:
-        found = runner.findings(current)
+        shields = shields_for(current, options)
+        found = _unshielded(runner.findings(_blank(current, shields)), shields)
         collect(found, to_original)
         todo = applicable(found, options)
         if not todo:
