@@ -1,0 +1,264 @@
+"""Harper back end: the offline grammar checker (harper-py), the default grammar layer.
+
+Findings carry ``harper.<LintKind>.<HarperRule>`` ids (so ``--ignore harper.Spelling``
+and ``--ignore harper.Readability.LongSentences`` both work). Every suggestion is a
+``suggest`` edit: no Harper category has been shown precise enough to apply blindly
+(``benchmarks/eval_grammar.py`` measures it; its repetition lint, for one, fires on
+"had had" and "that that").
+
+Spelling findings on proper nouns and accepted words are dropped here (see
+:mod:`repair.names`), because only a document-scope check sees every use of a name.
+
+Harper is imported lazily, and one ``Linter`` per dialect is built per process (the
+construction and the first lint cost about a second).
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+from typing import Any, Iterator, Sequence
+
+from ..model import Edit, Finding, Severity, Span
+from ..options import Options
+from . import BackendUnavailable
+
+# Severity of each Harper LintKind. "error": the text is wrong as written (a
+# misspelling, a broken agreement, a doubled word); "warning": probably wrong but
+# Harper's dictionary or context is often incomplete (word choice, capitalisation,
+# punctuation); "info": a matter of style that clean, edited prose trips
+# (long sentences, Oxford comma, regional variants). Spelling is a warning, not an
+# error: a dictionary never knows every name or term (names are filtered anyway).
+# Measured on clean prose (benchmarks/eval_grammar.py), the "info" kinds are the
+# bulk of Harper's flags on text nobody would correct.
+SEVERITY: dict[str, Severity] = {
+    "Agreement": "error",
+    "BoundaryError": "warning",
+    "Capitalization": "warning",
+    "Eggcorn": "error",
+    "Enhancement": "info",
+    "Formatting": "warning",
+    "Grammar": "error",
+    "Malapropism": "error",
+    "Miscellaneous": "warning",
+    "Nonstandard": "warning",
+    "Punctuation": "warning",
+    "Readability": "info",
+    "Redundancy": "info",
+    "Regionalism": "info",
+    "Repetition": "warning",
+    "Spelling": "warning",
+    "Style": "info",
+    "Typo": "error",
+    "Usage": "warning",
+    "WordChoice": "warning",
+}
+DEFAULT_SEVERITY: Severity = "warning"
+
+# Harper rules and whole lint kinds switched off by default: they fire on clean,
+# edited prose and find nothing garbled (measured in benchmarks/eval_grammar.py on
+# Standard Ebooks, the CIA World Factbook and CWEB). An explicit --select of the
+# rule or its kind (e.g. ``--select harper.Style``) turns them back on.
+QUIET_RULES: frozenset[str] = frozenset({
+    "LongSentences",           # a 40-word sentence is style, not damage
+    "OxfordComma",             # house style
+    "SentenceCapitalization",  # fires on headings, captions and lists in plain text
+    "Dashes",                  # "--" for a dash is a plain-text convention
+    "NumericRangeEnDash",      # "1992-98": typography, not damage
+    "DisjointPrefixes",        # "pre-colonial": hyphenation is house style
+})
+QUIET_KINDS: frozenset[str] = frozenset({"Enhancement", "Readability", "Regionalism", "Style", "Redundancy"})
+
+_DIALECTS = {"us": "AMERICAN", "gb": "BRITISH", "ca": "CANADIAN", "au": "AUSTRALIAN", "in": "INDIAN"}
+
+_LINTERS: dict[str, Any] = {}
+_LOCK = threading.Lock()
+
+
+def load_harper() -> Any:
+    """Import harper-py, failing clearly when the module named ``harper`` is something else."""
+    try:
+        import harper  # noqa: PLC0415  (lazy on purpose)
+    except ImportError as exc:
+        raise BackendUnavailable(
+            "Harper is not installed: install it with `pip install harper-py` "
+            "(or choose another back end with --grammar languagetool|none)."
+        ) from exc
+    if not (hasattr(harper, "Linter") and hasattr(harper, "Dialect") and hasattr(harper, "SuggestionKind")):
+        where = getattr(harper, "__file__", None) or "an unknown location"
+        raise BackendUnavailable(
+            f"The module `harper` found at {where} is not harper-py (the Harper grammar checker) "
+            "but an unrelated package of the same name. Fix it with "
+            "`pip uninstall harper && pip install harper-py`, or use --grammar none."
+        )
+    try:
+        from importlib.metadata import PackageNotFoundError, distribution
+
+        distribution("harper-py")
+    except PackageNotFoundError as exc:
+        raise BackendUnavailable(
+            "A module `harper` is importable but the harper-py distribution is not installed; "
+            "install it with `pip install harper-py`."
+        ) from exc
+    return harper
+
+
+def linter_for(dialect: str) -> Any:
+    """The process-wide Harper linter for a dialect, built on first use."""
+    if dialect not in _DIALECTS:
+        raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(_DIALECTS)}")
+    with _LOCK:
+        linter = _LINTERS.get(dialect)
+        if linter is None:
+            harper = load_harper()
+            linter = harper.Linter(getattr(harper.Dialect, _DIALECTS[dialect]))
+            _LINTERS[dialect] = linter
+        return linter
+
+
+def rule_id(kind: str, rule: str | None) -> str:
+    return f"harper.{kind}.{rule}" if rule else f"harper.{kind}"
+
+
+class HarperCheck:
+    name = "harper"
+    scope = "document"
+
+    def __init__(self, dialect: str = "us", *, names: bool = True, quiet_rules: frozenset[str] = QUIET_RULES,
+                 quiet_kinds: frozenset[str] = QUIET_KINDS) -> None:
+        self.dialect = dialect
+        self.names = names
+        self.quiet_rules = quiet_rules
+        self.quiet_kinds = quiet_kinds
+        # Harper's Linter is not thread-safe; serialise calls on the shared one.
+        self._lock = threading.Lock()
+
+    @classmethod
+    def for_options(cls, options: Options) -> "HarperCheck":
+        check = cls(options.dialect)
+        linter_for(options.dialect)  # fail now (BackendUnavailable) rather than mid-run
+        return check
+
+    def raw_lints(self, text: str, options: Options) -> list[tuple[str, Any]]:
+        """(Harper rule name, Lint) pairs for ``text``, as Harper reports them."""
+        linter = linter_for(self.dialect)
+        language = "markdown" if options.markdown else "plaintext"
+        with self._lock, quiet_stdout():
+            organized = linter.organized_lints(text, language=language)
+        pairs = [(rule, lint) for rule, lints in organized.items() for lint in lints]
+        pairs.sort(key=lambda p: (p[1].span.start, p[1].span.end, p[0]))
+        return pairs
+
+    def _wanted(self, rid: str, kind: str, rule: str, options: Options) -> bool:
+        if not options.enabled(rid):
+            return False
+        if rule in self.quiet_rules or kind in self.quiet_kinds:
+            # on only when the user selected this rule (or its kind) explicitly, not all of harper
+            return any(p.count(".") >= 1 and (rid == p or rid.startswith(p.rstrip(".") + "."))
+                       for p in options.select)
+        return True
+
+    def check(self, text: str, options: Options) -> list[Finding]:
+        if not text.strip():
+            return []
+        findings: list[Finding] = []
+        alternatives: dict[tuple[int, int], list[str]] = {}
+        for rule, lint in self.raw_lints(text, options):
+            rid = rule_id(lint.lint_kind, rule)
+            if not self._wanted(rid, lint.lint_kind, rule, options):
+                continue
+            if rule == "UnclosedQuotes" and quote_continues(text, lint.span.start):
+                continue
+            finding = to_finding(text, lint, rid)
+            if finding is not None:
+                findings.append(finding)
+                alternatives[(finding.span.start, finding.span.end)] = suggestion_texts(
+                    finding.text, lint.suggestions)
+        if self.names:
+            from ..names import suppress_names
+
+            findings = suppress_names(text, findings, options, alternatives=alternatives)
+        return findings
+
+
+_OPENING_QUOTES = "“‘\"'«„"
+
+
+@contextlib.contextmanager
+def quiet_stdout() -> Iterator[None]:
+    """Silence file descriptor 1 while Harper runs.
+
+    harper-py writes debugging lines to the process's stdout on some inputs
+    (seen: ``gerund_form: -snowing- ...``), which would corrupt ``--format json``.
+    """
+    fd = 1  # Rust writes to the descriptor, whatever sys.stdout is
+    try:
+        sys.stdout.flush()
+        saved = os.dup(fd)
+    except (OSError, ValueError):
+        yield  # no descriptor 1 to protect
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+        yield
+    finally:
+        os.dup2(saved, fd)
+        os.close(saved)
+        os.close(devnull)
+
+
+def quote_continues(text: str, pos: int) -> bool:
+    """Whether an unclosed opening quote is a quotation running on into the next paragraph.
+
+    Printers' convention: a quotation of several paragraphs opens each one and closes
+    only the last, so an unclosed quote followed by a paragraph that opens with a quote
+    is correct.
+    """
+    if pos >= len(text) or text[pos] not in _OPENING_QUOTES:
+        return False
+    end = text.find("\n", pos)
+    if end < 0:
+        return False
+    rest = text[end:].lstrip()
+    return bool(rest) and rest[0] == text[pos]
+
+
+def to_finding(text: str, lint: Any, rid: str) -> Finding | None:
+    start, end = lint.span.start, lint.span.end
+    if not 0 <= start <= end <= len(text):
+        return None
+    span = Span(start, end)
+    span_text = text[start:end]
+    kind = lint.lint_kind
+    severity = SEVERITY.get(kind, DEFAULT_SEVERITY)
+    replacements = suggestion_texts(span_text, lint.suggestions)
+    message = lint.message
+    fix = None
+    if replacements:
+        fix = Edit(span, replacements[0], rid, "suggest")
+        others = [r for r in replacements[1:4]]
+        if others:
+            message = f"{message} (other suggestions: {', '.join(repr(r) for r in others)})"
+    return Finding(rid, "harper", severity, message, span, span_text, fix, ("harper",))
+
+
+def suggestion_texts(span_text: str, suggestions: Sequence[Any]) -> list[str]:
+    """Harper suggestions as replacement strings for the lint's span.
+
+    REMOVE becomes the empty string; INSERT_AFTER becomes the span's text followed by
+    the insertion, so every edit covers exactly the finding's span.
+    """
+    out: list[str] = []
+    for s in suggestions:
+        kind = int(s.kind)
+        if kind == 1:  # REMOVE
+            new = ""
+        elif kind == 2:  # INSERT_AFTER
+            new = span_text + s.replacement_text
+        else:  # REPLACE
+            new = s.replacement_text
+        if new != span_text and new not in out:
+            out.append(new)
+    return out

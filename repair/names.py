@@ -1,0 +1,232 @@
+"""Names are not errors: drop spelling findings on proper nouns and on accepted words.
+
+A grammar checker's dictionary does not know "Stoltenberg" or "Iohannis"; on news
+text most of Harper's spelling flags are names. A capitalised word that a checker
+calls a misspelling is taken as a name when the document itself uses it as one:
+
+* it is capitalised in the middle of a sentence somewhere in the document;
+* it follows a title ("President", "Secretary General", "spokesman"), directly or
+  as part of a run of capitalised words ("Secretary General Jens Stoltenberg");
+* it appears capitalised at least twice (e.g. only ever at sentence starts);
+* it is an all-caps word inside such a name ("President Abdelmadjid TEBBOUNE").
+
+None of this applies when the same word also appears in lower case in the document
+(a lower-case "recieve" shows the capitalised one is a misspelling too), and a
+lower-case word is never a name ("teh" stays flagged). Words the user accepts
+(``Options.accept_words``, from ``--accept-words FILE``) are never misspellings,
+whatever their case.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .model import Finding
+from .options import Options
+
+WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_POSSESSIVE_RE = re.compile(r"(?:['’]s|s['’]|['’])$", re.IGNORECASE)
+_OPENERS = "\"'“‘«([{—–-*_"
+_SENTENCE_END = ".!?…:;"
+
+# Words after which a capitalised word is a name. Compared case-insensitively; the
+# run of capitalised words after one is a name ("Secretary General Jens Stoltenberg").
+TITLES: frozenset[str] = frozenset(
+    """
+    president vice secretary general minister premier chancellor prime king queen prince
+    princess emperor empress sultan emir sheikh pope cardinal bishop archbishop rabbi imam
+    father sister brother saint st sir dame lady lord mr mrs ms miss mx dr prof professor
+    senator sen rep representative congressman congresswoman governor gov mayor judge justice
+    ambassador envoy commissioner chairman chairwoman chair director commander admiral colonel
+    col captain capt lieutenant lt sergeant sgt major corporal marshal officer agent detective
+    inspector spokesman spokeswoman spokesperson ceo cfo coach dean chief deputy
+    """.split()
+)
+
+
+def word_key(word: str) -> str:
+    """The lookup form of a word: possessive stripped, case folded."""
+    return _POSSESSIVE_RE.sub("", word).casefold()
+
+
+def load_accept_words(path: str | Path) -> frozenset[str]:
+    """Read an accepted-words file: one word a line, ``#`` starts a comment, blank lines ignored."""
+    words = set()
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            words.add(line)
+    return frozenset(words)
+
+
+def is_accepted(word: str, accept_words: Iterable[str]) -> bool:
+    keys = {w.casefold() for w in accept_words}
+    return word.casefold() in keys or word_key(word) in keys
+
+
+def is_spelling_finding(finding: Finding) -> bool:
+    """Whether a finding says "this word is not in my dictionary"."""
+    rule = finding.rule
+    if rule.startswith("harper.Spelling"):
+        return True
+    if rule.startswith("languagetool."):
+        tail = rule.rsplit(".", 1)[-1].upper()
+        return tail.startswith("MORFOLOGIK_RULE") or "SPELL" in tail or tail.startswith("HUNSPELL")
+    return rule.endswith(".spelling") or ".spelling." in rule
+
+
+def _is_capitalised(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _is_all_caps(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+@dataclass
+class _Evidence:
+    capitalised: int = 0
+    mid_sentence: int = 0
+    lower: int = 0
+    after_title: int = 0
+
+
+@dataclass
+class NameIndex:
+    """Evidence, gathered over one document, of which words it uses as names."""
+
+    evidence: dict[str, _Evidence] = field(default_factory=dict)
+
+    @classmethod
+    def from_text(cls, text: str) -> "NameIndex":
+        index = cls()
+        ev = index.evidence
+        prev_end = -1
+        in_name_run = False  # the previous token was a title or part of a name run
+        for m in WORD_RE.finditer(text):
+            word = m.group()
+            key = word_key(word)
+            e = ev.setdefault(key, _Evidence())
+            gap = text[prev_end:m.start()] if prev_end >= 0 else None
+            contiguous = gap is not None and _joins_name(gap)
+            if _is_capitalised(word):
+                e.capitalised += 1
+                if not _sentence_initial(text, m.start()):
+                    e.mid_sentence += 1
+                if in_name_run and contiguous:
+                    e.after_title += 1
+                in_name_run = key in TITLES or (in_name_run and contiguous)
+            else:
+                e.lower += 1
+                in_name_run = key in TITLES
+            prev_end = m.end()
+        return index
+
+    def is_name(self, word: str) -> bool:
+        """Whether ``word`` (as it appears in the text) is used as a name in the document."""
+        if not (_is_capitalised(word) or _is_all_caps(word)):
+            return False
+        e = self.evidence.get(word_key(word))
+        if e is None or e.lower:
+            return False
+        return e.mid_sentence >= 1 or e.after_title >= 1 or e.capitalised >= 2
+
+
+def _joins_name(gap: str) -> bool:
+    """Whether two capitalised words separated by ``gap`` belong to one name."""
+    if not gap or "\n" in gap:
+        return False
+    stripped = gap.strip()
+    # a space, or an initial's full stop ("Mark J. Smith"), or an "-" inside a double name
+    return stripped in ("", ".", "-") and len(gap) <= 3
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    i = pos - 1
+    saw_newline = False
+    while i >= 0 and (text[i].isspace() or text[i] in _OPENERS):
+        if text[i] == "\n":
+            saw_newline = True
+        i -= 1
+    if i < 0 or saw_newline:
+        return True
+    return text[i] in _SENTENCE_END
+
+
+# British/Commonwealth -> American spelling patterns, applied to a lower-case word
+_REGIONAL = [
+    (re.compile(r"(?<=[a-z]{2})our(?=(s|ed|ing|ite|ites|able|ably|hood|hoods|ful|less|er|ers|ism)?$)"), "or"),
+    (re.compile(r"(?<=[a-z]{2})our(?=(ab|it|ing|ed|hood))"), "or"),
+    (re.compile(r"(?<=[a-z])tre(s|d)?$"), r"ter\1"),
+    (re.compile(r"(?<=[a-z]{2})is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),
+    (re.compile(r"(?<=[a-z])ys(e|ed|es|ing)$"), r"yz\1"),
+    (re.compile(r"(?<=[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),
+    (re.compile(r"ogue(s)?$"), r"og\1"),
+    (re.compile(r"(?<=[a-z])ence(s)?$"), r"ense\1"),
+    (re.compile(r"wards$"), "ward"),
+    (re.compile(r"(?<=[a-z])ae(?=[a-z])"), "e"),
+    (re.compile(r"(?<=[a-z])oe(?=[a-z])"), "e"),
+    (re.compile(r"^sceptic"), "skeptic"),
+    (re.compile(r"^grey"), "gray"),
+    (re.compile(r"^whisky"), "whiskey"),
+    (re.compile(r"^mould"), "mold"),
+    (re.compile(r"^tyre"), "tire"),
+    (re.compile(r"^ageing"), "aging"),
+    (re.compile(r"^programme"), "program"),
+    (re.compile(r"^plough"), "plow"),
+    (re.compile(r"^aluminium"), "aluminum"),
+]
+
+
+def american_form(word: str) -> str:
+    out = word.casefold()
+    for pattern, repl in _REGIONAL:
+        out = pattern.sub(repl, out)
+    return out
+
+
+def is_regional_variant(word: str, suggestions: Iterable[str]) -> bool:
+    """Whether a "misspelling" is the same word spelt for another English dialect.
+
+    "colour" flagged in American English with "color" suggested, or "color" flagged in
+    British English with "colour" suggested: not garble, just another dialect.
+    """
+    w = word.casefold()
+    us = american_form(w)
+    for s in suggestions:
+        c = s.casefold()
+        if c != w and (c == us != w or american_form(c) == w != c):
+            return True
+    return False
+
+
+def suppress_names(text: str, findings: Sequence[Finding], options: Options,
+                   index: NameIndex | None = None,
+                   alternatives: dict[tuple[int, int], Sequence[str]] | None = None) -> list[Finding]:
+    """Drop spelling findings on words the document uses as names, that the user accepts,
+    or that are another dialect's spelling of the suggested word.
+
+    ``alternatives`` maps a finding's (start, end) to every suggestion the checker made
+    (the finding's fix holds only the first).
+    """
+    kept: list[Finding] = []
+    for f in findings:
+        if is_spelling_finding(f):
+            word = f.text.strip()
+            if options.accept_words and is_accepted(word, options.accept_words):
+                continue
+            suggestions = list((alternatives or {}).get((f.span.start, f.span.end), ()))
+            if not suggestions and f.fix is not None:
+                suggestions = [f.fix.replacement]
+            if is_regional_variant(word, suggestions[:3]):
+                continue
+            if index is None:
+                index = NameIndex.from_text(text)
+            parts = WORD_RE.findall(word)
+            if parts and all(index.is_name(p) for p in parts):
+                continue
+        kept.append(f)
+    return kept

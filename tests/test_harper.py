@@ -1,0 +1,213 @@
+"""The Harper back end, run for real (harper-py must be installed)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("harper", reason="harper-py is not installed")
+
+from repair.checks.harper import HarperCheck, linter_for, load_harper  # noqa: E402
+from repair.edits import apply  # noqa: E402
+from repair.options import Options  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def harper_check() -> HarperCheck:
+    return HarperCheck.for_options(Options())
+
+
+def by_text(findings):
+    return {f.text: f for f in findings}
+
+
+def test_interface(harper_check):
+    assert harper_check.name == "harper"
+    assert harper_check.scope == "document"
+    assert isinstance(HarperCheck.for_options(Options(dialect="gb")), HarperCheck)
+
+
+@pytest.mark.parametrize("prefix", [
+    "",
+    "😀🎉 ",                       # outside the BMP: two UTF-16 units, one code point each
+    "Café naïve ",                 # precomposed accents
+    "Cafe\u0301 nai\u0308ve ",     # combining accents (NFD)
+    "First line.\r\nSecond line.\r\n",  # CRLF line endings
+])
+def test_spans_are_code_points_of_the_text(harper_check, prefix):
+    text = prefix + "We recieve teh letters today."
+    findings = harper_check.check(text, Options())
+    found = by_text(findings)
+    assert "recieve" in found and "teh" in found
+    for f in findings:
+        assert text[f.span.start:f.span.end] == f.text
+        if f.fix is not None:
+            assert f.fix.span == f.span
+    assert found["teh"].fix.replacement == "the"
+    assert found["recieve"].fix.replacement == "receive"
+    assert found["teh"].rule.startswith("harper.Typo") or found["teh"].rule.startswith("harper.Spelling")
+    # applying the fixes repairs exactly those words
+    fixed = apply(text, [found["teh"].fix, found["recieve"].fix])
+    assert fixed == prefix + "We receive the letters today."
+
+
+def test_every_edit_is_a_suggestion_never_safe(harper_check):
+    text = "He had had enough. I think that that is fine. She has a a dog. We went to to the shop."
+    findings = harper_check.check(text, Options())
+    assert {f.text for f in findings} >= {"had had", "that that", "a a", "to to"}
+    assert all(f.fix is None or f.fix.safety == "suggest" for f in findings)
+    assert all(f.source == "harper" and f.sources == ("harper",) for f in findings)
+
+
+def test_rule_ids_and_severity(harper_check):
+    findings = by_text(harper_check.check("I could of done it, and she has a a dog.", Options()))
+    assert findings["could of"].rule == "harper.WordChoice.ModalOf"
+    assert findings["a a"].rule == "harper.Repetition.RepeatedWords"
+    assert findings["a a"].severity == "warning"
+    assert all(f.severity in ("error", "warning", "info") for f in findings.values())
+
+
+def test_select_and_ignore_by_prefix(harper_check):
+    text = "We recieve teh letters, and she has a a dog."
+    assert "recieve" not in by_text(harper_check.check(text, Options(ignore=("harper.Spelling",))))
+    only = harper_check.check(text, Options(select=("harper.Repetition",)))
+    assert [f.text for f in only] == ["a a"]
+
+
+def test_remove_suggestion_becomes_empty_replacement(harper_check):
+    text = "I will go there , and then return."
+    f = next(f for f in harper_check.check(text, Options()) if f.rule.startswith("harper.Punctuation"))
+    assert f.text == " " and f.fix.replacement == ""
+    assert apply(text, [f.fix]) == "I will go there, and then return."
+
+
+def test_insert_after_suggestion_keeps_the_span_text(harper_check):
+    # the Oxford comma rule is quiet by default; selecting it by id turns it on
+    text = "We sent troops to Greece, Poland and Romania."
+    assert not any("OxfordComma" in f.rule for f in harper_check.check(text, Options()))
+    opts = Options(select=("harper.Style.OxfordComma",))
+    (f,) = harper_check.check(text, opts)
+    assert f.fix.span == f.span
+    assert f.fix.replacement == f.text + ","
+    assert apply(text, [f.fix]) == "We sent troops to Greece, Poland, and Romania."
+
+
+def test_plain_text_versus_markdown(harper_check):
+    text = "Type `recieve` to see it."
+    assert "recieve" in by_text(harper_check.check(text, Options()))
+    assert "recieve" not in by_text(harper_check.check(text, Options(markdown=True)))
+
+
+def test_dialect_reaches_harper():
+    text = "The colour of the car is grey."
+    us = HarperCheck.for_options(Options(dialect="us"))
+    gb = HarperCheck.for_options(Options(dialect="gb"))
+    assert {"colour", "grey"} <= {lint.problem_text for _, lint in us.raw_lints(text, Options(dialect="us"))}
+    assert not gb.raw_lints(text, Options(dialect="gb"))
+    # another dialect's spelling of the suggested word is not garble: not reported either way
+    assert us.check(text, Options(dialect="us")) == []
+    assert gb.check("The color of the car is gray.", Options(dialect="gb")) == []
+    # while a real misspelling still is, in both
+    assert [f.text for f in gb.check("The colour of the car is gery.", Options(dialect="gb"))] == ["gery"]
+
+
+def test_names_are_not_misspellings(harper_check):
+    text = textwrap.dedent("""\
+        Minister Oskarine Vaderholm met the press on Monday. Vaderholm said the talks went well.
+
+        Spokeswoman Telmarine Quibbsley confirmed that Vaderholm will travel to Brunsfjeld next week.
+        We recieve teh letters every morning.""")
+    found = by_text(harper_check.check(text, Options()))
+    assert not {"Vaderholm", "Oskarine", "Telmarine", "Quibbsley", "Brunsfjeld"} & set(found)
+    assert {"recieve", "teh"} <= set(found)
+    raw = {lint.problem_text for _, lint in harper_check.raw_lints(text, Options())}
+    assert "Vaderholm" in raw  # Harper itself does flag the name
+
+
+def test_accepted_words(harper_check):
+    text = "the frobnicator and the grommetizer are ready."
+    assert {"frobnicator", "grommetizer"} <= set(by_text(harper_check.check(text, Options())))
+    found = by_text(harper_check.check(text, Options(accept_words=frozenset({"Frobnicator"}))))
+    assert "frobnicator" not in found and "grommetizer" in found
+
+
+def test_linter_is_built_once_per_dialect():
+    assert linter_for("us") is linter_for("us")
+    assert linter_for("gb") is not linter_for("us")
+    with pytest.raises(ValueError):
+        linter_for("xx")
+
+
+def test_multi_paragraph_quotation_is_not_unclosed(harper_check):
+    text = "“The first paragraph of his story ran on.\n\n“And the second one closed it.”"
+    assert not any("UnclosedQuotes" in f.rule for f in harper_check.check(text, Options()))
+    broken = "“The story never closed.\n\nThe narrator went on."
+    assert any("UnclosedQuotes" in f.rule for f in harper_check.check(broken, Options()))
+
+
+def test_style_kinds_are_quiet_unless_selected(harper_check):
+    text = " ".join(["The committee met and talked and argued and decided and then adjourned"] * 4) + "."
+    assert not any(f.rule.startswith("harper.Readability") for f in harper_check.check(text, Options()))
+    selected = harper_check.check(text, Options(select=("harper.Readability",)))
+    assert [f.rule for f in selected] == ["harper.Readability.LongSentences"]
+    assert selected[0].severity == "info"
+
+
+def test_empty_text(harper_check):
+    assert harper_check.check("", Options()) == []
+    assert harper_check.check(" \n\n ", Options()) == []
+
+
+def _run(code: str, extra_path: Path | None = None) -> subprocess.CompletedProcess:
+    path = [str(extra_path)] if extra_path else []
+    prog = "import sys; sys.path[:0] = " + repr(path + [str(ROOT)]) + "\n" + code
+    return subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, timeout=120)
+
+
+def test_unrelated_harper_package_fails_clearly(tmp_path):
+    fake = tmp_path / "harper"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("def resample(x):\n    return x\n")  # an audio 'harper'
+    out = _run(textwrap.dedent("""
+        from repair.checks import BackendUnavailable
+        from repair.checks.harper import HarperCheck
+        from repair.options import Options
+        try:
+            HarperCheck.for_options(Options())
+        except BackendUnavailable as exc:
+            print("UNAVAILABLE:", exc)
+    """), extra_path=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "UNAVAILABLE:" in out.stdout
+    assert "not harper-py" in out.stdout and "pip install harper-py" in out.stdout
+
+
+def test_harper_is_imported_lazily():
+    out = _run(textwrap.dedent("""
+        import sys
+        import repair.checks.harper, repair.names, repair.merge
+        print("harper" in sys.modules)
+    """))
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def test_load_harper_returns_harper_py():
+    harper = load_harper()
+    assert hasattr(harper, "Linter") and hasattr(harper, "SuggestionKind")
+
+
+def test_quiet_stdout_keeps_descriptor_writes_out_of_our_output(capfd):
+    from repair.checks.harper import quiet_stdout
+
+    print("before", flush=True)
+    with quiet_stdout():
+        os.write(1, b"gerund_form: -noise- from the back end\n")
+    print("after", flush=True)
+    assert capfd.readouterr().out == "before\nafter\n"
