@@ -54,7 +54,9 @@ def _config(options: Options):
         unescape_html=False if options.markdown else "auto",
         uncurl_quotes=options.uncurl_quotes,
         fix_latin_ligatures=options.fix_latin_ligatures,
-        fix_character_width=options.fix_character_width,
+        # width belongs to the script.* rules, which know the spacing English needs
+        # ("district，Residents" -> "district, Residents", not "district,Residents")
+        fix_character_width=False,
         fix_line_breaks=False,
         normalization=None,
         explain=True,
@@ -125,7 +127,7 @@ def _step_for(old: str, new: str, steps: list[str]) -> str:
     candidates = [
         ("unescape_html", _HTML_ENTITY.search(old) is not None),
         ("remove_terminal_escapes", "\x1b" in old),
-        ("fix_character_width", has(0xFF01, 0xFFEF)),
+        ("fix_character_width", has(0xFF01, 0xFFEF)),  # only if a caller turns it on
         ("fix_latin_ligatures", has(0xFB00, 0xFB06)),
         ("fix_surrogates", has(0xD800, 0xDFFF)),
         ("replace_lossy_sequences", "\ufffd" in new),

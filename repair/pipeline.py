@@ -118,7 +118,8 @@ class _Runner:
                 if key not in self.cache:
                     self.cache[key] = check.check(chunk, self.options)
                 found.extend(f.with_span(f.span.shift(span.start), f.text) for f in self.cache[key])
-        found = [f for f in found if self.options.enabled(f.rule)]
+        # internal.* findings report our own failures (a rule that timed out): never filtered
+        found = [f for f in found if f.rule.startswith("internal.") or self.options.enabled(f.rule)]
         return _merge(text, found, self.options)
 
 
@@ -144,7 +145,8 @@ def run(text: str, options: Options, checks: Sequence[Check]) -> Result:
         for f in found:
             span = to_original(f.span)
             mapped = f.with_span(span, text[span.start:span.end])
-            key = (mapped.rule, span, mapped.fix.replacement if mapped.fix else None)
+            # by start, not span: a later pass may have shortened the paragraph a finding covers
+            key = (mapped.rule, span.start, mapped.fix.replacement if mapped.fix else None)
             collected.setdefault(key, mapped)
 
     maps: list[edit_engine.OffsetMap] = []
@@ -169,7 +171,7 @@ def run(text: str, options: Options, checks: Sequence[Check]) -> Result:
         if not todo:
             break
         if passes >= options.max_passes:
-            collected[("internal.unstable", Span(0, 0), None)] = Finding(
+            collected[("internal.unstable", 0, None)] = Finding(
                 "internal.unstable", "ungarble", "error",
                 f"Edits still changed the text after {passes} passes; the rest were not applied. "
                 "Please report this text.", Span(0, 0), "")

@@ -1,0 +1,38 @@
+"""The rule packs as checks: one check for paragraph-scope rules, one for document scope."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Sequence
+
+from ..model import Finding
+from ..options import Options
+from ..rulebook import Rule, rules_for, run_rules
+
+
+@dataclass(frozen=True)
+class RuleCheck:
+    """Runs a fixed list of rules over the text it is given."""
+
+    rules: tuple[Rule, ...]
+    scope: Literal["paragraph", "document"]
+    name: str = "rules"
+
+    def check(self, text: str, options: Options) -> list[Finding]:
+        return run_rules(self.rules, text)
+
+
+class RuleChecks:
+    @classmethod
+    def rules(cls, options: Options) -> list[Rule]:
+        """The rules enabled by ``options`` (built-in packs plus ``options.rules_dirs``)."""
+        return [r for r in rules_for(options.rules_dirs) if options.enabled(r.id)]
+
+    @classmethod
+    def for_options(cls, options: Options) -> Sequence[RuleCheck]:
+        enabled = cls.rules(options)
+        checks = []
+        for scope in ("paragraph", "document"):
+            chosen = tuple(r for r in enabled if r.scope == scope)
+            if chosen:
+                checks.append(RuleCheck(chosen, scope))  # type: ignore[arg-type]
+        return checks

@@ -1,0 +1,408 @@
+"""Load and validate rule files (YAML) into a small closed set of rule kinds.
+
+Every rule file holds one rule (or several, as YAML documents separated by
+``---``). Files are read with ``yaml.SafeLoader`` only. A file with an unknown
+key, a bad regex, a missing or malformed example, a duplicate key or a duplicate
+rule id is rejected with :class:`RuleFileError`, whose message names the file,
+the line and the reason for every problem found.
+
+Matching is bounded: each rule runs under the ``regex`` module's timeout, and
+an overrun becomes a :class:`RuleTimeout`, which :func:`run_rule` turns into an
+error finding ``internal.rule-timeout`` naming the rule, while the other rules
+still run.
+"""
+from __future__ import annotations
+
+import functools
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import regex
+import yaml
+
+from .model import Finding, Span
+from .rulekinds import base as _base
+from .rulekinds.base import KINDS, Examples, Key, Rule, load_words
+
+TIMEOUT_RULE = "internal.rule-timeout"
+DEFAULT_TIMEOUT = 1.0
+MAX_TIMEOUT = 30.0
+
+_ID_RE = regex.compile(r"^[a-z][a-z0-9\-]*(?:\.[a-zA-Z0-9][a-zA-Z0-9\-]*)+$")
+
+COMMON_KEYS = {
+    "id": Key("str", required=True, doc="dotted rule id, e.g. mt.doubled-verb"),
+    "kind": Key("str", required=True, doc="one of the rule kinds"),
+    "message": Key("str", required=True, doc="shown to the user; {match} is the matched text"),
+    "severity": Key("str", default="warning", choices=("error", "warning", "info")),
+    "safety": Key("str", required=True, choices=("safe", "suggest", "flag")),
+    "examples": Key("examples", required=True),
+    "description": Key("str", default=""),
+    "timeout": Key("float", default=DEFAULT_TIMEOUT, doc="seconds of matching allowed per text"),
+}
+
+
+def builtin_rules_dir() -> Path:
+    """Where the built-in packs live: ``repair/_rules`` in a wheel, ``rules/`` in a checkout."""
+    packaged = Path(__file__).parent / "_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.reason}"
+
+
+class RuleFileError(ValueError):
+    """One or more rule files are invalid; ``problems`` lists (path, line, reason)."""
+
+    def __init__(self, problems: Sequence[Problem]):
+        self.problems = list(problems)
+        super().__init__("invalid rule file(s):\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+class RuleTimeout(RuntimeError):
+    """A rule's matching ran past its time budget."""
+
+    def __init__(self, rule: Rule):
+        self.rule = rule
+        super().__init__(
+            f"rule {rule.id} ({rule.path}:{rule.line}) ran longer than {rule.timeout:g}s and was stopped; "
+            "its pattern probably backtracks catastrophically"
+        )
+
+
+def _import_kinds() -> None:
+    from . import rulekinds
+
+    for info in pkgutil.iter_modules(rulekinds.__path__):
+        importlib.import_module(f"{rulekinds.__name__}.{info.name}")
+
+
+# --------------------------------------------------------------------------
+# YAML with line numbers
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys (reported with their line)."""
+
+
+def _node_lines(node: yaml.Node, path: tuple, lines: dict, problems: list, file: str) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set = set()
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            if key in seen:
+                problems.append(Problem(file, key_node.start_mark.line + 1, f"duplicate key {key!r}"))
+            seen.add(key)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            _node_lines(value_node, path + (key,), lines, problems, file)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _node_lines(item, path + (i,), lines, problems, file)
+
+
+def _documents(path: Path, problems: list) -> list[tuple[Any, dict]]:
+    file = str(path)
+    try:
+        stream = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(file, 0, f"cannot read: {exc}"))
+        return []
+    loader = _Loader(stream)
+    docs = []
+    try:
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                continue
+            lines: dict = {}
+            _node_lines(node, (), lines, problems, file)
+            data = loader.construct_document(node)
+            docs.append((data, lines))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 0
+        problems.append(Problem(file, line, f"YAML error: {getattr(exc, 'problem', None) or exc}"))
+    finally:
+        loader.dispose()
+    return docs
+
+
+# --------------------------------------------------------------------------
+# validation
+
+
+def _convert(name: str, key: Key, value: Any, base: Path, flags: int) -> Any:
+    t = key.type
+    if t == "str":
+        if not isinstance(value, str):
+            raise ValueError(f"{name!r} must be a string")
+    elif t == "bool":
+        if not isinstance(value, bool):
+            raise ValueError(f"{name!r} must be true or false")
+    elif t == "int":
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise ValueError(f"{name!r} must be an integer")
+    elif t == "float":
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise ValueError(f"{name!r} must be a number")
+        value = float(value)
+    elif t == "regex":
+        if not isinstance(value, str):
+            raise ValueError(f"{name!r} must be a regular expression (string)")
+        try:
+            value = regex.compile(value, flags)
+        except regex.error as exc:
+            raise ValueError(f"bad regex in {name!r}: {exc}") from None
+    elif t == "words":
+        value = load_words(value, base)
+    elif t == "strlist":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError(f"{name!r} must be a list of strings")
+        value = tuple(value)
+    elif t == "strmap":
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise ValueError(f"{name!r} must be a mapping of strings to strings")
+    else:  # pragma: no cover - programming error in a kind
+        raise AssertionError(t)
+    if key.choices and value not in key.choices:
+        raise ValueError(f"{name!r} must be one of {', '.join(map(str, key.choices))}, not {value!r}")
+    return value
+
+
+def _examples(value: Any, safety: str, lines: dict, file: str, problems: list) -> Examples | None:
+    where = lines.get(("examples",), 0)
+    if not isinstance(value, dict):
+        problems.append(Problem(file, where, "'examples' must be a mapping with 'bad', 'good' (and 'fixed')"))
+        return None
+    ok = True
+    for key in value:
+        if key not in ("bad", "fixed", "good"):
+            problems.append(Problem(file, lines.get(("examples", key), where),
+                                    f"unknown key {key!r} in examples (expected bad, fixed, good)"))
+            ok = False
+    lists = {}
+    for key in ("bad", "fixed", "good"):
+        items = value.get(key)
+        if items is None:
+            lists[key] = ()
+            continue
+        if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+            problems.append(Problem(file, lines.get(("examples", key), where), f"examples.{key} must be a list of strings"))
+            ok = False
+            continue
+        lists[key] = tuple(items)
+    if not ok:
+        return None
+    if not lists["bad"]:
+        problems.append(Problem(file, where, "rule has no 'bad' examples (every rule needs texts it fires on)"))
+        ok = False
+    if not lists["good"]:
+        problems.append(Problem(file, where, "rule has no 'good' examples (every rule needs texts it must leave alone)"))
+        ok = False
+    if safety != "flag" and len(lists["fixed"]) != len(lists["bad"]):
+        problems.append(Problem(file, lines.get(("examples", "fixed"), where),
+                                f"examples.fixed must give the expected text for each of the {len(lists['bad'])} bad examples"))
+        ok = False
+    if safety == "flag" and lists["fixed"]:
+        problems.append(Problem(file, lines.get(("examples", "fixed"), where),
+                                "a flag-only rule makes no edits, so it takes no 'fixed' examples"))
+        ok = False
+    return Examples(lists["bad"], lists["fixed"], lists["good"]) if ok else None
+
+
+def _build(data: Any, lines: dict, path: Path, problems: list) -> Rule | None:
+    file = str(path)
+    if not isinstance(data, dict):
+        problems.append(Problem(file, lines.get((), 1), "a rule must be a YAML mapping"))
+        return None
+    start = len(problems)
+    kind_name = data.get("kind")
+    cls = KINDS.get(kind_name) if isinstance(kind_name, str) else None
+    if cls is None:
+        problems.append(Problem(file, lines.get(("kind",), lines.get((), 1)),
+                                f"unknown or missing kind {kind_name!r} (known: {', '.join(sorted(KINDS))})"))
+    accepted = dict(COMMON_KEYS)
+    if cls is not None:
+        accepted.update(cls.KEYS)
+    for key in data if cls is not None else ():
+        if key not in accepted:
+            problems.append(Problem(file, lines.get((key,), 0), f"unknown key {key!r}"
+                                    + (f" for kind {kind_name!r}" if cls else "")))
+    for key, spec in accepted.items():
+        if spec.required and key not in data:
+            problems.append(Problem(file, lines.get((), 1), f"missing required key {key!r}"))
+    if len(problems) > start or cls is None:
+        return None
+    flags = regex.IGNORECASE if data.get("ignorecase") is True else 0
+    values: dict[str, Any] = {}
+    for key, spec in accepted.items():
+        if key == "examples":
+            continue
+        if key not in data:
+            values[key] = spec.default
+            continue
+        try:
+            values[key] = _convert(key, spec, data[key], path.parent, flags)
+        except ValueError as exc:
+            problems.append(Problem(file, lines.get((key,), 0), str(exc)))
+    rid = values.get("id")
+    if isinstance(rid, str) and not _ID_RE.match(rid):
+        problems.append(Problem(file, lines.get(("id",), 0),
+                                f"bad id {rid!r}: use dotted lower-case words such as 'mt.doubled-verb'"))
+    timeout = values.get("timeout")
+    if isinstance(timeout, float) and not 0 < timeout <= MAX_TIMEOUT:
+        problems.append(Problem(file, lines.get(("timeout",), 0), f"timeout must be in (0, {MAX_TIMEOUT:g}] seconds"))
+    message = values.get("message")
+    if isinstance(message, str):
+        for name in regex.findall(r"\{([^{}]*)\}", message):
+            if name != "match" and name not in cls.PLACEHOLDERS:
+                problems.append(Problem(file, lines.get(("message",), 0),
+                                        f"unknown placeholder {{{name}}} in message (known: "
+                                        f"{', '.join(('match',) + cls.PLACEHOLDERS)})"))
+    examples = _examples(data["examples"], data.get("safety", ""), lines, file, problems)
+    if len(problems) > start or examples is None:
+        return None
+    params = {k: v for k, v in values.items() if k not in COMMON_KEYS}
+    rule = cls(
+        id=values["id"], message=values["message"], severity=values["severity"], safety=values["safety"],
+        examples=examples, path=file, line=lines.get(("id",), 1), timeout=values["timeout"],
+        description=values["description"], params=params, scope=cls.SCOPE,
+    )
+    try:
+        rule.setup()
+    except ValueError as exc:
+        problems.append(Problem(file, lines.get((), 1), str(exc)))
+        return None
+    return rule
+
+
+def rule_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_rules(dirs: Iterable[str | Path] = (), builtin: bool = True) -> list[Rule]:
+    """Load the built-in packs (unless ``builtin=False``) and every extra directory.
+
+    Raises :class:`RuleFileError` listing every problem found.
+    """
+    _import_kinds()
+    problems: list[Problem] = []
+    directories = ([builtin_rules_dir()] if builtin else []) + [Path(d) for d in dirs]
+    rules: list[Rule] = []
+    seen: dict[str, Rule] = {}
+    for directory in directories:
+        if not directory.is_dir():
+            problems.append(Problem(str(directory), 0, "rules directory not found"))
+            continue
+        for path in rule_files(directory):
+            for data, lines in _documents(path, problems):
+                rule = _build(data, lines, path, problems)
+                if rule is None:
+                    continue
+                if rule.id in seen:
+                    other = seen[rule.id]
+                    problems.append(Problem(rule.path, rule.line,
+                                            f"duplicate rule id {rule.id!r} (also in {other.path}:{other.line})"))
+                    continue
+                seen[rule.id] = rule
+                rules.append(rule)
+    if problems:
+        raise RuleFileError(problems)
+    return rules
+
+
+@functools.lru_cache(maxsize=16)
+def _cached(dirs: tuple[str, ...]) -> tuple[Rule, ...]:
+    return tuple(load_rules(dirs))
+
+
+def rules_for(dirs: Sequence[str] = ()) -> tuple[Rule, ...]:
+    """All rules (built-in plus ``dirs``), loaded once per set of directories."""
+    return _cached(tuple(str(Path(d).resolve()) for d in dirs))
+
+
+# --------------------------------------------------------------------------
+# running
+
+
+def run_rule(rule: Rule, text: str) -> list[Finding]:
+    """Run one rule; a timeout raises :class:`RuleTimeout`."""
+    try:
+        return rule.find(text)
+    except TimeoutError as exc:
+        raise RuleTimeout(rule) from exc
+
+
+def timeout_finding(exc: RuleTimeout) -> Finding:
+    """The error finding that stands for a rule stopped by its time budget."""
+    return Finding(TIMEOUT_RULE, _base.SOURCE, "error", str(exc), Span(0, 0), "")
+
+
+def run_rules(rules: Iterable[Rule], text: str) -> list[Finding]:
+    """Run rules over one text; a rule that times out yields an error finding naming it."""
+    found: list[Finding] = []
+    for rule in rules:
+        try:
+            found.extend(run_rule(rule, text))
+        except RuleTimeout as exc:
+            found.append(timeout_finding(exc))
+    return found
+
+
+_BLANK_LINES = regex.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
+
+
+def find_in_text(rules: Sequence[Rule], text: str) -> list[Finding]:
+    """Run rules as the pipeline does: paragraph rules on each blank-line-separated block
+    (spans shifted back to ``text``), document rules on the whole text."""
+    para = [r for r in rules if r.scope == "paragraph"]
+    doc = [r for r in rules if r.scope != "paragraph"]
+    found: list[Finding] = []
+    if para:
+        pos = 0
+        bounds = []
+        for m in _BLANK_LINES.finditer(text):
+            bounds.append((pos, m.start()))
+            pos = m.end()
+        bounds.append((pos, len(text)))
+        for start, end in bounds:
+            if start >= end:
+                continue
+            for f in run_rules(para, text[start:end]):
+                found.append(f.with_span(f.span.shift(start), f.text))
+    if doc:
+        found.extend(run_rules(doc, text))
+    return found
+
+
+def fix_with_rules(text: str, rules: Sequence[Rule], safeties: tuple[str, ...] = ("safe",),
+                   max_passes: int = 8) -> tuple[str, list[Finding]]:
+    """Apply the rules' edits of the given safeties until nothing changes (rules alone,
+    without encoding repair or grammar): returns the text and the findings of the first pass."""
+    from . import edits as edit_engine
+
+    first: list[Finding] | None = None
+    for _ in range(max_passes + 1):
+        found = find_in_text(rules, text)
+        if first is None:
+            first = found
+        todo = [f.fix for f in found if f.fix is not None and f.fix.safety in safeties]
+        if not todo:
+            return text, first
+        chosen, _ = edit_engine.resolve(todo)
+        text = edit_engine.apply(text, chosen)
+    raise RuntimeError(f"rules still changed the text after {max_passes} passes")

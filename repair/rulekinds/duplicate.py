@@ -1,0 +1,213 @@
+"""``duplicate``: repeated paragraphs, blocks and sentences (scraped boilerplate).
+
+``unit`` chooses what is compared:
+
+- ``paragraph`` (whole document): a later copy of an earlier paragraph. With
+  ``match: exact`` (white space collapsed) the fix removes the later copy;
+  ``match: near`` compares case-folded text with quotes straightened and flags a
+  later paragraph that equals, contains or is contained in an earlier one, or
+  shares its long sentences.
+- ``block`` (one paragraph): a run of text starting at a sentence start and
+  repeated right after itself ("A. B. A. B."); the fix removes the copies.
+- ``sentence`` (one paragraph): a later exact copy of a sentence, not adjacent.
+
+``min_words`` is the size below which nothing is reported, ``edit_min_words``
+the size below which a copy is only flagged, and ``safe_min_words`` the size
+from which removing it is ``safe`` (sizes between take the rule's own safety).
+"""
+from __future__ import annotations
+
+import regex
+
+from ..model import Finding
+from .base import Key, Rule, kind
+
+_BLANK = regex.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
+_STARTS = regex.compile(r"(?:^|(?<=[.!?)\]\"”’][ \t]+|\n))(?=[\p{Lu}\"“(])")
+_SENTENCE = regex.compile(r"[^\s].*?(?:[.!?]+[\"”’)\]]*(?=\s|\Z)|\Z)", regex.DOTALL)
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " "})
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.translate(_QUOTES).casefold().split())
+
+
+@kind("duplicate")
+class DuplicateRule(Rule):
+    PLACEHOLDERS = ("words", "first")
+    KEYS = {
+        "unit": Key("str", required=True, choices=("paragraph", "block", "sentence")),
+        "match": Key("str", default="exact", choices=("exact", "near")),
+        "min_words": Key("int", default=1),
+        "safe_min_words": Key("int", default=0),
+        "edit_min_words": Key("int", default=0),
+        "probe_chars": Key("int", default=24),
+    }
+
+    def setup(self) -> None:
+        self.scope = "document" if self.p("unit") == "paragraph" else "paragraph"
+        if self.p("match") == "near" and self.p("unit") != "paragraph":
+            raise ValueError("'match: near' applies to 'unit: paragraph' only")
+        if self.p("match") == "near" and self.safety != "flag":
+            raise ValueError("near duplicates are flag-only (safety: flag)")
+
+    def _safety(self, words: int):
+        if words < self.p("edit_min_words"):
+            return "flag"
+        safe_min = self.p("safe_min_words")
+        return "safe" if safe_min and words >= safe_min else None
+
+    def find(self, text: str) -> list[Finding]:
+        unit = self.p("unit")
+        if unit == "paragraph":
+            return self._near(text) if self.p("match") == "near" else self._paragraphs(text)
+        if unit == "block":
+            return self._blocks(text)
+        return self._sentences(text)
+
+    # -- paragraphs ------------------------------------------------------
+    @staticmethod
+    def _paragraph_spans(text: str) -> list[tuple[int, int]]:
+        spans = []
+        pos = 0
+        for m in _BLANK.finditer(text):
+            if m.start() > pos:
+                spans.append((pos, m.start()))
+            pos = m.end()
+        if pos < len(text):
+            spans.append((pos, len(text)))
+        return [(s, e) for s, e in spans if text[s:e].strip()]
+
+    def _paragraphs(self, text: str) -> list[Finding]:
+        spans = self._paragraph_spans(text)
+        if len(spans) < 2:
+            return []
+        seen: dict[str, int] = {}
+        out = []
+        for i, (s, e) in enumerate(spans):
+            key = _norm(text[s:e])
+            if key not in seen:
+                seen[key] = i
+                continue
+            words = len(key.split())
+            if words < self.p("min_words"):
+                continue
+            prev_end = spans[i - 1][1]
+            out.append(self.finding(text, prev_end, e, "", self._safety(words),
+                                    match=key, words=str(words), first=str(seen[key] + 1)))
+        return out
+
+    def _near(self, text: str) -> list[Finding]:
+        spans = self._paragraph_spans(text)
+        if len(spans) < 2:
+            return []
+        folded = [_fold(text[s:e]) for s, e in spans]
+        exact = [_norm(text[s:e]) for s, e in spans]
+        min_words = self.p("min_words")
+        by_sentence: dict[str, list[int]] = {}
+        out = []
+        seen_exact: set[str] = set()
+        for i, (s, e) in enumerate(spans):
+            f = folded[i]
+            if exact[i] in seen_exact:
+                continue  # an exact copy: the exact rule's business
+            seen_exact.add(exact[i])
+            sentences = [x.group() for x in _SENTENCE.finditer(f)]
+            sentences = [x for x in sentences if len(x.split()) >= min_words]
+            words = len(f.split())
+            hit = None
+            if words >= min_words and sentences:
+                candidates: dict[int, int] = {}
+                for sent in sentences:
+                    for j in by_sentence.get(sent, ()):
+                        candidates[j] = candidates.get(j, 0) + len(sent.split())
+                for j, shared in sorted(candidates.items()):
+                    shorter = min(words, len(folded[j].split()))
+                    if f == folded[j] or f in folded[j] or folded[j] in f or shared * 2 >= shorter:
+                        hit = j
+                        break
+            for sent in sentences:
+                lst = by_sentence.setdefault(sent, [])
+                if not lst or lst[-1] != i:
+                    lst.append(i)
+            if hit is not None:
+                out.append(self.finding(text, s, e, None, match=_norm(text[s:e])[:80],
+                                        words=str(words), first=str(hit + 1)))
+        return out
+
+    # -- inside a paragraph -----------------------------------------------
+    def _blocks(self, text: str) -> list[Finding]:
+        out = []
+        for cut, end, block in self._block_regions(text, self.p("min_words")):
+            words = len(block.split())
+            out.append(self.finding(text, cut, end, "", self._safety(words),
+                                    match=_norm(block)[:80], words=str(words), first="1"))
+        return out
+
+    def _block_regions(self, text: str, min_words: int) -> list[tuple[int, int, str]]:
+        """(start, end, block) of every copy run that follows its block directly."""
+        probe = self.p("probe_chars")
+        if len(text) < 2 * probe:
+            return []
+        out = []
+        covered = 0
+        for m in _STARTS.finditer(text, timeout=self.timeout):
+            s = m.start()
+            if s < covered:
+                continue
+            chunk = text[s:s + probe]
+            if len(chunk) < probe:
+                break
+            t = text.find(chunk, s + 1)
+            while t != -1:
+                block = text[s:t].rstrip()
+                if text.startswith(block, t) and (t + len(block) == len(text) or not text[t + len(block)].isalnum()):
+                    words = len(block.split())
+                    if words < min_words:
+                        break
+                    end = t + len(block)
+                    copies = 2
+                    while True:
+                        nxt = end
+                        while nxt < len(text) and text[nxt].isspace():
+                            nxt += 1
+                        if nxt > end and text.startswith(block, nxt) and (
+                                nxt + len(block) == len(text) or not text[nxt + len(block)].isalnum()):
+                            end = nxt + len(block)
+                            copies += 1
+                        else:
+                            break
+                    out.append((s + len(block), end, block))
+                    covered = end
+                    break
+                t = text.find(chunk, t + 1)
+        return out
+
+    def _sentences(self, text: str) -> list[Finding]:
+        min_words = self.p("min_words")
+        seen: dict[str, tuple[int, int]] = {}
+        out = []
+        prev_end = None
+        # copies that directly follow their original are the block rule's business
+        repeats = self._block_regions(text, 1)
+        for m in _SENTENCE.finditer(text, timeout=self.timeout):
+            sent = m.group()
+            if any(s <= m.start() < e for s, e, _ in repeats):
+                prev_end = m.end()
+                continue
+            key = _norm(sent)
+            if len(key.split()) >= min_words:
+                if key in seen:
+                    first_start, first_end = seen[key]
+                    adjacent = not text[first_end:m.start()].strip()
+                    if not adjacent and prev_end is not None:
+                        out.append(self.finding(text, prev_end, m.end(), "", self._safety(len(key.split())),
+                                                match=key[:80], words=str(len(key.split())), first="1"))
+                else:
+                    seen[key] = (m.start(), m.end())
+            prev_end = m.end()
+        return out

@@ -1,0 +1,71 @@
+"""``pattern``: a regular expression with an optional replacement template.
+
+The replacement uses the ``regex`` module's template syntax (``\\1``,
+``\\g<name>``). With ``ignorecase`` the replacement takes the case pattern of the
+match (``The`` -> ``A``, ``THE`` -> ``A``). Per-match safety: when the rule's
+safety is ``suggest`` and the pattern has a group named ``safe``, matches where
+that group took part are ``safe`` (the narrow form); a group named ``unsafe``
+turns a ``safe`` rule's match into ``suggest``. ``requires`` lists literal
+strings of which at least one must occur for the rule to run (a cheap
+prefilter). ``exceptions`` is an allow-list of matched texts (case-insensitive)
+that are left alone.
+"""
+from __future__ import annotations
+
+import regex
+
+from ..model import Finding
+from .base import Key, Rule, kind, preserve_case
+
+
+@kind("pattern")
+class PatternRule(Rule):
+    KEYS = {
+        "pattern": Key("regex", required=True),
+        "replacement": Key("str"),
+        "ignorecase": Key("bool", default=False),
+        "preserve_case": Key("bool", default=True),
+        "requires": Key("strlist", default=()),
+        "exceptions": Key("words", default=()),
+    }
+
+    def setup(self) -> None:
+        pattern: regex.Pattern = self.p("pattern")
+        repl = self.p("replacement")
+        if repl is not None:
+            for name, number in regex.findall(r"\\g<([^>]*)>|\\(\d+)", repl):
+                if name:
+                    ok = name in pattern.groupindex or (name.isdigit() and int(name) <= pattern.groups)
+                else:
+                    ok = int(number) <= pattern.groups
+                if not ok:
+                    raise ValueError(f"replacement refers to group {name or number!r}, which the pattern lacks")
+        elif self.safety != "flag":
+            raise ValueError("a rule with safety safe or suggest needs a 'replacement'")
+        self._requires = tuple(self.p("requires"))
+        self._exceptions = frozenset(e.casefold() for e in self.p("exceptions"))
+        self._safe_group = "safe" in pattern.groupindex
+        self._unsafe_group = "unsafe" in pattern.groupindex
+
+    def find(self, text: str) -> list[Finding]:
+        if self._requires and not any(r in text for r in self._requires):
+            return []
+        pattern: regex.Pattern = self.p("pattern")
+        repl = self.p("replacement")
+        out = []
+        for m in pattern.finditer(text, timeout=self.timeout):
+            matched = m.group()
+            if self._exceptions and matched.casefold() in self._exceptions:
+                continue
+            replacement = None
+            if repl is not None:
+                replacement = m.expand(repl)
+                if self.p("ignorecase") and self.p("preserve_case"):
+                    replacement = preserve_case(matched, replacement)
+            safety = None
+            if self._safe_group and self.safety == "suggest" and m.group("safe") is not None:
+                safety = "safe"
+            if self._unsafe_group and self.safety == "safe" and m.group("unsafe") is not None:
+                safety = "suggest"
+            out.append(self.finding(text, m.start(), m.end(), replacement, safety))
+        return out

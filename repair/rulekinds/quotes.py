@@ -1,0 +1,138 @@
+"""``quotes``: quotation marks that do not pair up, or mix styles.
+
+``mode``:
+
+- ``unbalanced`` (one paragraph): an opening double quote followed by another
+  opening one with no closing quote between ("“We help. “We stay,” he said").
+  A quote left open at the end of a paragraph is not reported: English
+  continues a quotation into the next paragraph that way.
+- ``hanging-end`` (whole document): the text ends with a lone opening quote.
+  The fix (suggest) turns it into the closing quote of an open quotation, or
+  removes it when nothing is open.
+- ``mixed`` (whole document): both straight and curly apostrophes (or double
+  quotes) in one text; the minority style is flagged with a suggested edit to
+  the dominant one.
+"""
+from __future__ import annotations
+
+import regex
+
+from ..model import Finding
+from .base import Key, Rule, kind
+
+_DOUBLE = regex.compile(r"[“”\"]")
+_APOS_STRAIGHT = regex.compile(r"(?<=\p{L})'(?=\p{L})")
+_APOS_CURLY = regex.compile(r"(?<=\p{L})’(?=\p{L})")
+_OPEN_CTX = set(" \t\n\r([{—–-/\u00a0") | {""}
+
+
+def _straight_role(text: str, i: int) -> str | None:
+    """Is the straight quote at ``i`` opening, closing, or unclear?"""
+    before = text[i - 1] if i else ""
+    after = text[i + 1] if i + 1 < len(text) else ""
+    if before in _OPEN_CTX and after and not after.isspace():
+        return "open"
+    if before and not before.isspace() and (not after or after.isspace() or after in ".,;:!?)]}—–-"):
+        return "close"
+    return None
+
+
+def _roles(text: str):
+    for m in _DOUBLE.finditer(text):
+        ch = m.group()
+        if ch == "“":
+            yield m.start(), "open"
+        elif ch == "”":
+            yield m.start(), "close"
+        else:
+            role = _straight_role(text, m.start())
+            if role:
+                yield m.start(), role
+
+
+@kind("quotes")
+class QuotesRule(Rule):
+    PLACEHOLDERS = ("dominant", "count")
+    KEYS = {
+        "mode": Key("str", required=True, choices=("unbalanced", "hanging-end", "mixed")),
+    }
+
+    def setup(self) -> None:
+        self.scope = "paragraph" if self.p("mode") == "unbalanced" else "document"
+
+    def find(self, text: str) -> list[Finding]:
+        mode = self.p("mode")
+        if mode == "unbalanced":
+            return self._unbalanced(text)
+        if mode == "hanging-end":
+            return self._hanging(text)
+        return self._mixed(text)
+
+    def _unbalanced(self, text: str) -> list[Finding]:
+        if "“" not in text and '"' not in text:
+            return []
+        out = []
+        open_at = None
+        for pos, role in _roles(text):
+            if role == "open":
+                if open_at is not None:
+                    out.append(self.finding(text, open_at, open_at + 1))
+                open_at = pos
+            else:
+                open_at = None
+        return out
+
+    def _hanging(self, text: str) -> list[Finding]:
+        body = text.rstrip()
+        if not body or body[-1] not in "“‘\"":
+            return []
+        last = len(body) - 1
+        mark = body[-1]
+        before = body[:last]
+        if mark == '"' and not (before == "" or before[-1].isspace()):
+            return []  # a straight quote that closes something
+        if mark in "“‘" and before and not before[-1].isspace() and before[-1] not in ".,;:!?":
+            return []
+        para_start = max(before.rfind("\n\n"), before.rfind("\r\n\r\n"))
+        para = before[para_start + 1:]
+        still_open = False
+        if mark in "“\"":
+            state = None
+            for _pos, role in _roles(para):
+                state = role
+            still_open = state == "open"
+        else:
+            still_open = para.count("‘") > para.count("’")
+        start = len(before.rstrip())
+        if still_open:
+            replacement = {"“": "”", "‘": "’", '"': '"'}[mark]
+        else:
+            replacement = ""
+        return [self.finding(text, start, last + 1, replacement)]
+
+    def _mixed(self, text: str) -> list[Finding]:
+        out = []
+        straight = list(_APOS_STRAIGHT.finditer(text, timeout=self.timeout))
+        curly = list(_APOS_CURLY.finditer(text, timeout=self.timeout))
+        if straight and curly:
+            if len(curly) >= len(straight):
+                minority, rep, dominant = straight, "’", "curly ’"
+            else:
+                minority, rep, dominant = curly, "'", "straight '"
+            for m in minority:
+                out.append(self.finding(text, m.start(), m.end(), rep, dominant=f"{dominant} apostrophes",
+                                        count=str(len(minority))))
+        roles = list(_roles(text)) if ('"' in text and ("“" in text or "”" in text)) else []
+        if roles:
+            straight_d = [(p, r) for p, r in roles if text[p] == '"']
+            curly_d = [(p, r) for p, r in roles if text[p] != '"']
+            if straight_d and curly_d:
+                if len(curly_d) >= len(straight_d):
+                    for p, r in straight_d:
+                        out.append(self.finding(text, p, p + 1, "“" if r == "open" else "”",
+                                                dominant="curly “” quotes", count=str(len(straight_d))))
+                else:
+                    for p, r in curly_d:
+                        out.append(self.finding(text, p, p + 1, '"', dominant='straight " quotes',
+                                                count=str(len(curly_d))))
+        return out

@@ -1,0 +1,161 @@
+"""``repetition``: a unit of 1..N words repeated next to itself.
+
+The engine builds the (backreferencing) regex from data; rule authors give:
+
+- ``joiners``: words allowed between the copies ("and", "or"); empty means the
+  copies are separated by white space only (``separator`` overrides that, as a
+  regex, e.g. ``'\\s*[,;]?\\s+'`` for "my Lord, my Lord, my Lord");
+- ``min_words``/``max_words`` (unit length), ``min_copies``/``max_copies``;
+- ``allow_followed_by``: a regex; a repeat followed by a match is left alone
+  ("might or might not");
+- ``allow``: units that are legitimate repeats ("had", "that", "more") or whole
+  repeats ("pago pago"), and ``allow_pattern`` (regex the unit must not fully match);
+- the narrow safe form: ``safe_units`` (the unit is one of these words),
+  ``safe_min_words`` (the unit has at least this many words), ``safe_after`` /
+  ``safe_after_pattern`` (the word before the first copy; an entry "might or"
+  holds only with that joiner), ``safe_joiners``;
+  ``never_safe_pattern`` vetoes them (e.g. past forms, which are emphatic far
+  more often than garbled). Units not safe take the rule's own safety.
+
+The fix keeps the first copy and removes the rest.
+"""
+from __future__ import annotations
+
+import regex
+
+from ..model import Finding
+from .base import WORD, Key, Rule, kind
+
+_PREV = regex.compile(r"(" + WORD + r")[ \t\u00a0]*\Z")
+_SENT_START = regex.compile(r"(?:^|[.!?:;][\"'”’)\]]*)\s*\Z")
+
+
+def _period(unit: str) -> int:
+    """How many copies of a smaller unit ``unit`` is made of ("the the" -> 2, "at the" -> 1)."""
+    words = unit.casefold().split()
+    n = len(words)
+    for size in range(1, n // 2 + 1):
+        if n % size == 0 and words == words[:size] * (n // size):
+            return n // size
+    return 1
+
+
+@kind("repetition")
+class RepetitionRule(Rule):
+    PLACEHOLDERS = ("unit", "copies")
+    KEYS = {
+        "joiners": Key("strlist", default=()),
+        "separator": Key("str"),
+        "min_words": Key("int", default=1),
+        "max_words": Key("int", default=4),
+        "min_copies": Key("int", default=2),
+        "max_copies": Key("int", default=0),
+        "allow": Key("words", default=()),
+        "allow_pattern": Key("regex"),
+        "safe_units": Key("words", default=()),
+        "safe_min_words": Key("int", default=0),
+        "safe_after": Key("words", default=()),
+        "safe_after_pattern": Key("regex"),
+        "safe_joiners": Key("strlist", default=()),
+        "never_safe_pattern": Key("regex"),
+        "allow_followed_by": Key("regex"),
+        "requires": Key("strlist", default=()),
+    }
+
+    def setup(self) -> None:
+        lo, hi = self.p("min_words"), self.p("max_words")
+        if not 1 <= lo <= hi <= 8:
+            raise ValueError("need 1 <= min_words <= max_words <= 8")
+        if self.p("min_copies") < 2:
+            raise ValueError("min_copies must be at least 2")
+        joiners = self.p("joiners")
+        if joiners:
+            alt = "|".join(regex.escape(j) for j in joiners)
+            sep = rf"\s+(?P<joiner>{alt})\s+"
+        elif self.p("separator") is not None:
+            sep = f"(?:{self.p('separator')})"
+        else:
+            sep = r"\s+"
+        unit = rf"(?P<unit>{WORD}(?:[ \t]+{WORD}){{{lo - 1},{hi - 1}}})"
+        copies = self.p("min_copies") - 1
+        source = rf"(?<![\w'’\-]){unit}(?:{sep}(?P<copy>(?P=unit))){{{copies},}}(?![\w'’\-])"
+        try:
+            self._re = regex.compile(source, regex.IGNORECASE)
+        except regex.error as exc:
+            raise ValueError(f"bad separator regex: {exc}") from None
+        norm = lambda s: " ".join(s.casefold().split())  # noqa: E731
+        self._norm = norm
+        self._allow = frozenset(norm(a) for a in self.p("allow"))
+        self._safe_units = frozenset(norm(a) for a in self.p("safe_units"))
+        self._safe_after: dict[str, frozenset | None] = {}
+        for entry in self.p("safe_after"):
+            word, _, joiner = norm(entry).partition(" ")
+            if joiner and not joiners:
+                raise ValueError(f"safe_after entry {entry!r} names a joiner, but the rule has no 'joiners'")
+            if joiner:
+                old = self._safe_after.get(word, frozenset())
+                self._safe_after[word] = None if old is None else old | {joiner}
+            else:
+                self._safe_after[word] = None
+        self._safe_joiners = frozenset(j.casefold() for j in self.p("safe_joiners"))
+        self._requires = tuple(self.p("requires"))
+        if self._safe_joiners and not joiners:
+            raise ValueError("'safe_joiners' needs 'joiners'")
+        for key in ("allow_pattern", "safe_after_pattern", "never_safe_pattern", "allow_followed_by"):
+            pat = self.p(key)
+            if pat is not None:
+                self.params[key] = regex.compile(pat.pattern, regex.IGNORECASE)
+
+    def allowed(self, unit: str, whole: str = "") -> bool:
+        u = self._norm(unit)
+        if u in self._allow or (whole and self._norm(whole) in self._allow):
+            return True
+        pat = self.p("allow_pattern")
+        return pat is not None and pat.fullmatch(u) is not None
+
+    def _safe(self, text: str, m: regex.Match, unit: str) -> bool:
+        u = self._norm(unit)
+        never = self.p("never_safe_pattern")
+        if never is not None and never.fullmatch(u):
+            return False
+        copies = m.captures("copy")
+        # "the The Times": a capital on a later copy may start a name or a sentence
+        if any(c[:1].isupper() and not unit[:1].isupper() for c in copies):
+            return False
+        if u in self._safe_units:
+            return True
+        if self.p("safe_min_words") and len(u.split()) >= self.p("safe_min_words"):
+            return True
+        if self._safe_joiners and any(j.casefold() in self._safe_joiners for j in m.captures("joiner")):
+            return True
+        if self._safe_after or self.p("safe_after_pattern") is not None:
+            prev = _PREV.search(text, max(0, m.start() - 40), m.start())
+            if prev is not None:
+                word = prev.group(1).casefold()
+                if word in self._safe_after:
+                    only = self._safe_after[word]
+                    if only is None or any(j.casefold() in only for j in m.captures("joiner")):
+                        return True
+                pat = self.p("safe_after_pattern")
+                if pat is not None and pat.fullmatch(word):
+                    return True
+        return False
+
+    def find(self, text: str) -> list[Finding]:
+        if self._requires and not any(r in text for r in self._requires):
+            return []
+        out = []
+        max_copies = self.p("max_copies")
+        for m in self._re.finditer(text, timeout=self.timeout):
+            unit = m.group("unit")
+            n = (len(m.captures("copy")) + 1) * _period(unit)
+            if max_copies and n > max_copies:
+                continue
+            if self.allowed(unit, m.group()):
+                continue
+            follow = self.p("allow_followed_by")
+            if follow is not None and follow.match(text, m.end()):
+                continue
+            safety = "safe" if self._safe(text, m, unit) else None
+            out.append(self.finding(text, m.start(), m.end(), unit, safety, unit=unit, copies=str(n)))
+        return out

@@ -1,0 +1,62 @@
+"""``script``: characters from a script English text does not use.
+
+``mode: run`` flags runs of the listed Unicode ``scripts`` (Han, Cyrillic, ...)
+inside a paragraph that is otherwise English (at least ``min_latin_ratio`` of
+its letters Latin). ``mode: mixed-word`` flags single words in which letters of the listed
+scripts sit between Latin letters (homoglyphs such as a Cyrillic "о" inside
+"Mоscow"; symbols such as "μm" or "PGC1α" are left alone).
+``allow`` lists runs or words that are fine.
+"""
+from __future__ import annotations
+
+import regex
+
+from ..model import Finding
+from .base import Key, Rule, kind
+
+_LATIN = regex.compile(r"\p{Latin}")
+_LETTER = regex.compile(r"\p{L}")
+
+
+@kind("script")
+class ScriptRule(Rule):
+    KEYS = {
+        "scripts": Key("strlist", required=True),
+        "mode": Key("str", default="run", choices=("run", "mixed-word")),
+        "min_latin_ratio": Key("float", default=0.5),
+        "min_chars": Key("int", default=1),
+        "allow": Key("words", default=()),
+    }
+
+    def setup(self) -> None:
+        cls = "".join(rf"\p{{Script={s}}}" for s in self.p("scripts"))
+        try:
+            if self.p("mode") == "run":
+                self._re = regex.compile(rf"[{cls}]+(?:[\s\p{{Common}}\p{{Inherited}}]*[{cls}]+)*")
+            else:
+                # a foreign letter between Latin letters of one word: "Mоscow", not "PGC1α" or "μm"
+                self._re = regex.compile(
+                    rf"(?<![\w])\p{{Latin}}*\p{{Latin}}[{cls}]+\p{{Latin}}[\p{{Latin}}{cls}]*(?![\w])")
+            self._any = regex.compile(rf"[{cls}]")
+        except regex.error as exc:
+            raise ValueError(f"bad script name in 'scripts': {exc}") from None
+        self._allow = frozenset(self.p("allow"))
+
+    def find(self, text: str) -> list[Finding]:
+        if text.isascii() or self._any.search(text, timeout=self.timeout) is None:
+            return []
+        if self.p("mode") == "run":
+            letters = len(_LETTER.findall(text, timeout=self.timeout))
+            latin = len(_LATIN.findall(text, timeout=self.timeout))
+            if not letters or latin / letters < self.p("min_latin_ratio"):
+                return []
+        out = []
+        for m in self._re.finditer(text, timeout=self.timeout):
+            run = m.group()
+            if run in self._allow or len(run) < self.p("min_chars"):
+                continue
+            if self.p("mode") == "run" and (_LATIN.match(text[m.start() - 1:m.start()] if m.start() else "")
+                                            or _LATIN.match(text[m.end():m.end() + 1])):
+                continue  # letters inside a Latin word: the mixed-word rule's business
+            out.append(self.finding(text, m.start(), m.end()))
+        return out

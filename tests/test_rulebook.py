@@ -1,0 +1,203 @@
+"""The rule loader: strict validation with file and line, safe YAML, timeouts, selection."""
+from __future__ import annotations
+
+import textwrap
+import time
+
+import pytest
+
+from repair.checks.rules import RuleChecks
+from repair.options import Options
+from repair.rulebook import (
+    TIMEOUT_RULE,
+    RuleFileError,
+    builtin_rules_dir,
+    load_rules,
+    rules_for,
+    run_rules,
+)
+
+GOOD_RULE = """\
+id: house.no-foo
+kind: pattern
+message: "Avoid '{match}'."
+severity: info
+safety: safe
+pattern: "\\\\bfoo\\\\b"
+replacement: "bar"
+examples:
+  bad: ["A foo here."]
+  fixed: ["A bar here."]
+  good: ["A food here."]
+"""
+
+
+def write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def problems_of(tmp_path):
+    with pytest.raises(RuleFileError) as info:
+        load_rules([tmp_path], builtin=False)
+    return info.value.problems, str(info.value)
+
+
+def test_a_valid_user_rule_loads_and_runs(tmp_path):
+    write(tmp_path, "no-foo.yaml", GOOD_RULE)
+    (rule,) = load_rules([tmp_path], builtin=False)
+    assert rule.id == "house.no-foo" and rule.scope == "paragraph"
+    (f,) = run_rules([rule], "A foo here.")
+    assert (f.text, f.fix.replacement, f.fix.safety, f.source) == ("foo", "bar", "safe", "rules")
+
+
+def test_unknown_key_names_file_and_line(tmp_path):
+    path = write(tmp_path, "bad.yaml", GOOD_RULE.replace("severity: info\n", "severity: info\nsevirity: high\n"))
+    problems, message = problems_of(tmp_path)
+    assert len(problems) == 1
+    assert problems[0].path == str(path) and problems[0].line == 5
+    assert "unknown key 'sevirity'" in problems[0].reason
+    assert f"{path}:5:" in message
+
+
+def test_bad_regex_names_file_and_line(tmp_path):
+    path = write(tmp_path, "bad.yaml", GOOD_RULE.replace('"\\\\bfoo\\\\b"', '"(foo"'))
+    problems, _ = problems_of(tmp_path)
+    assert [(p.path, p.line) for p in problems] == [(str(path), 6)]
+    assert "bad regex in 'pattern'" in problems[0].reason
+
+
+def test_missing_examples_is_rejected(tmp_path):
+    text = GOOD_RULE.split("examples:")[0]
+    path = write(tmp_path, "bad.yaml", text)
+    problems, _ = problems_of(tmp_path)
+    assert problems[0].path == str(path) and problems[0].line == 1
+    assert "missing required key 'examples'" in problems[0].reason
+
+
+def test_empty_good_examples_are_rejected(tmp_path):
+    write(tmp_path, "bad.yaml", GOOD_RULE.replace('  good: ["A food here."]\n', ""))
+    problems, _ = problems_of(tmp_path)
+    assert problems[0].line == 8 and "no 'good' examples" in problems[0].reason
+
+
+def test_fixed_examples_must_match_bad_ones(tmp_path):
+    write(tmp_path, "bad.yaml", GOOD_RULE.replace('  fixed: ["A bar here."]\n', ""))
+    problems, _ = problems_of(tmp_path)
+    assert "examples.fixed must give the expected text" in problems[0].reason
+
+
+def test_unknown_kind_duplicate_key_and_bad_placeholder(tmp_path):
+    write(tmp_path, "a.yaml", GOOD_RULE.replace("kind: pattern", "kind: grammar"))
+    write(tmp_path, "b.yaml", GOOD_RULE.replace("id: house.no-foo", "id: house.b\nid: house.c"))
+    write(tmp_path, "c.yaml", GOOD_RULE.replace("id: house.no-foo", "id: house.c-rule")
+          .replace("Avoid '{match}'.", "Avoid {thing}."))
+    problems, _ = problems_of(tmp_path)
+    reasons = {p.path.rsplit("/", 1)[1]: (p.line, p.reason) for p in problems}
+    assert reasons["a.yaml"][0] == 2 and "unknown or missing kind 'grammar'" in reasons["a.yaml"][1]
+    assert reasons["b.yaml"] == (2, "duplicate key 'id'")
+    assert reasons["c.yaml"][0] == 3 and "unknown placeholder {thing}" in reasons["c.yaml"][1]
+
+
+def test_duplicate_ids_across_files_are_rejected(tmp_path):
+    write(tmp_path, "one.yaml", GOOD_RULE)
+    write(tmp_path, "two.yaml", GOOD_RULE)
+    problems, _ = problems_of(tmp_path)
+    assert len(problems) == 1 and "duplicate rule id 'house.no-foo'" in problems[0].reason
+
+
+def test_user_rule_may_not_shadow_a_builtin_id(tmp_path):
+    write(tmp_path, "x.yaml", GOOD_RULE.replace("house.no-foo", "mt.repeated-phrase"))
+    with pytest.raises(RuleFileError, match="duplicate rule id 'mt.repeated-phrase'"):
+        load_rules([tmp_path])
+
+
+def test_yaml_is_loaded_safely(tmp_path):
+    write(tmp_path, "evil.yaml", GOOD_RULE.replace('message: "Avoid \'{match}\'."',
+                                                   "message: !!python/object/apply:os.system ['echo pwned']"))
+    problems, _ = problems_of(tmp_path)
+    assert problems[0].line == 3 and "YAML error" in problems[0].reason
+
+
+def test_word_list_file_is_read_next_to_the_rule(tmp_path):
+    write(tmp_path, "rep.yaml", """\
+        id: house.rep
+        kind: repetition
+        message: "Repeated: {match}"
+        safety: suggest
+        allow: rep.allow.txt
+        examples:
+          bad: ["the cat cat sat"]
+          fixed: ["the cat sat"]
+          good: ["the dog dog sat"]
+        """)
+    write(tmp_path, "rep.allow.txt", "# legitimate\ndog\n")
+    (rule,) = load_rules([tmp_path], builtin=False)
+    assert rule.p("allow") == ("dog",)
+    (tmp_path / "rep.allow.txt").unlink()
+    problems, _ = problems_of(tmp_path)
+    assert problems[0].line == 5 and "word list file not found" in problems[0].reason
+
+
+def test_builtin_rules_dir_is_the_checkout_rules_folder():
+    root = builtin_rules_dir()
+    assert root.is_dir() and any(root.rglob("*.yaml"))
+
+
+CATASTROPHIC = """\
+id: house.slow
+kind: pattern
+message: "Slow: {match}"
+safety: flag
+timeout: 0.2
+pattern: "(?:a|a)+!"
+examples:
+  bad: ["aaa!"]
+  good: ["bbb"]
+"""
+
+
+def test_catastrophic_pattern_times_out_and_other_rules_still_run(tmp_path):
+    write(tmp_path, "slow.yaml", CATASTROPHIC)
+    options = Options(rules_dirs=(str(tmp_path),))
+    checks = RuleChecks.for_options(options)
+    (para,) = [c for c in checks if c.scope == "paragraph"]
+    text = "They met at the at the station " + "a" * 40 + " today."
+    start = time.perf_counter()
+    found = para.check(text, options)
+    assert time.perf_counter() - start < 5
+    timeouts = [f for f in found if f.rule == TIMEOUT_RULE]
+    assert len(timeouts) == 1
+    assert timeouts[0].severity == "error" and "house.slow" in timeouts[0].message
+    assert str(tmp_path / "slow.yaml") in timeouts[0].message
+    assert any(f.rule == "mt.repeated-phrase" and f.text == "at the at the" for f in found)
+
+
+def test_checks_split_by_scope_and_are_named_rules():
+    checks = RuleChecks.for_options(Options())
+    assert {c.scope for c in checks} == {"paragraph", "document"}
+    assert all(c.name == "rules" for c in checks)
+    doc = next(c for c in checks if c.scope == "document")
+    assert any(r.id == "boilerplate.duplicate-paragraph" for r in doc.rules)
+
+
+def test_select_and_ignore_by_id_and_prefix():
+    options = Options(select=("mt",), ignore=("mt.fragment",))
+    ids = {r.id for r in RuleChecks.rules(options)}
+    assert ids and all(i.startswith("mt.") for i in ids)
+    assert "mt.fragment" not in ids and "mt.repeated-phrase" in ids
+    text = "The plant moved north. Relocated. They sent the the crates."
+    found = [f for c in RuleChecks.for_options(options) for f in c.check(text, options)]
+    assert {f.rule for f in found} == {"mt.repeated-phrase"}
+    everything = Options()
+    found_all = [f for c in RuleChecks.for_options(everything) for f in c.check(text, everything)]
+    assert {"mt.fragment", "mt.repeated-phrase"} <= {f.rule for f in found_all}
+
+
+def test_rules_for_caches_per_directory_set(tmp_path):
+    write(tmp_path, "no-foo.yaml", GOOD_RULE)
+    first = rules_for((str(tmp_path),))
+    assert rules_for((str(tmp_path),)) is first
+    assert any(r.id == "house.no-foo" for r in first)
+    assert not any(r.id == "house.no-foo" for r in rules_for(()))
