@@ -148,3 +148,32 @@ def test_installed_console_script(tmp_path, mojibake):
 def test_write_to_stdout_passes_clean_text_through():
     result = invoke("fix", "--write", *GRAMMAR_OFF, "-", input="Clean text.\r\n".encode())
     assert result.exit_code == 0 and result.stdout_bytes == b"Clean text.\r\n"
+
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+PIECES = ["They didnâ€™t go", "to the the shop", "and arrive at the at the pier.", "Told.", "cafÃ© &amp; bar",
+          "It is fine.", "\n", "\r\n", "\n\n", " ..", "We will expand and expand it.", "“Quoted,” she said."]
+
+
+@pytest.mark.skipif(shutil.which("patch") is None, reason="patch(1) is not installed")
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=12).map(" ".join))
+def test_patching_with_the_printed_diff_equals_write(tmp_path_factory, text):
+    work = tmp_path_factory.mktemp("patch")
+    target = work / "doc.txt"
+    target.write_bytes(text.encode())
+    cwd = os.getcwd()
+    os.chdir(work)
+    try:
+        shown = invoke("fix", *GRAMMAR_OFF, "doc.txt")
+        written_copy = work / "copy.txt"
+        written_copy.write_bytes(text.encode())
+        invoke("fix", "--write", *GRAMMAR_OFF, "copy.txt")
+    finally:
+        os.chdir(cwd)
+    if shown.stdout_bytes:  # .output turns CRLF into LF
+        subprocess.run(["patch", "-p1", "--quiet"], input=shown.stdout_bytes, cwd=work, check=True)
+    assert target.read_bytes() == written_copy.read_bytes()
+    # and fixing the result again changes nothing
+    assert invoke("fix", *GRAMMAR_OFF, str(target)).exit_code == 0
