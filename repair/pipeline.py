@@ -5,6 +5,8 @@ encoding repair and earlier passes did to lengths.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
@@ -62,9 +64,24 @@ def _blank(text: str, shields: Sequence[Shield]) -> str:
 
 
 def _unshielded(findings: Iterable[Finding], shields: Sequence[Shield]) -> list[Finding]:
+    """Drop findings under a shield; Markdown gives thousands of shields, so search them by position."""
     if not shields:
         return list(findings)
-    return [f for f in findings if not any(s.covers(f) for s in shields)]
+    ordered = sorted(shields, key=lambda s: s.span.start)
+    starts = [s.span.start for s in ordered]
+    reach = list(itertools.accumulate((s.span.end for s in ordered), max))  # furthest end so far
+    kept = []
+    for f in findings:
+        i = bisect.bisect_right(starts, f.span.end) - 1
+        covered = False
+        while i >= 0 and reach[i] >= f.span.start:
+            if ordered[i].covers(f):
+                covered = True
+                break
+            i -= 1
+        if not covered:
+            kept.append(f)
+    return kept
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,272 @@
+"""Configuration files: ``[tool.ungarble]`` in ``pyproject.toml``, or ``.ungarble.toml``.
+
+Each input file uses the nearest configuration found by walking up from its
+folder, as ruff does: in each folder ``.ungarble.toml`` wins, then
+``ungarble.toml``, then a ``pyproject.toml`` that has a ``[tool.ungarble]``
+table (one without it is passed over). Nothing is merged between levels.
+Paths in a file (rule folders, word lists, LanguageTool) are relative to it.
+Command-line flags override the file. An unknown key or a bad value raises
+:class:`ConfigError` naming the file and the key.
+"""
+from __future__ import annotations
+
+import dataclasses
+import fnmatch
+import functools
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .options import Options
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
+
+CONFIG_NAMES = (".ungarble.toml", "ungarble.toml", "pyproject.toml")
+SEVERITY_LEVELS = ("error", "warning", "info", "never")
+GRAMMARS = ("harper", "languagetool", "none")
+DIALECTS = ("us", "gb", "ca", "au", "in")
+
+
+class ConfigError(ValueError):
+    """A configuration file cannot be used; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What one configuration file (or none) says, with paths made absolute."""
+
+    path: str | None = None              # the file it came from
+    root: str = "."                      # its folder: globs are relative to it
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    fail_on: str | None = None
+    safety: str | None = None            # "safe" or "suggest" (= --unsafe)
+    rules: tuple[str, ...] | None = None
+    accept_words: frozenset[str] = field(default_factory=frozenset)
+    grammar: str | None = None
+    languagetool_url: str | None = None
+    languagetool_dir: str | None = None
+    dialect: str | None = None
+    include: tuple[str, ...] | None = None
+    uncurl_quotes: bool | None = None
+    keep_ligatures: bool | None = None
+    keep_width: bool | None = None
+
+    def ignores_for(self, path: str) -> tuple[str, ...]:
+        """Rule ids the per-file-ignores give ``path`` (matched relative to the config's folder)."""
+        if not self.per_file_ignores or path == "-":
+            return ()
+        absolute = os.path.abspath(path)
+        rel = os.path.relpath(absolute, self.root).replace(os.sep, "/")
+        base = os.path.basename(absolute)
+        out: list[str] = []
+        for pattern, rules in self.per_file_ignores:
+            pat = pattern[2:] if pattern.startswith("./") else pattern
+            if fnmatch.fnmatchcase(rel, pat) or ("/" not in pat and fnmatch.fnmatchcase(base, pat)) \
+                    or (pat.endswith("/") and rel.startswith(pat)):
+                out.extend(rules)
+        return tuple(out)
+
+
+# key -> (kind, Settings field); kinds are checked by _value
+KEYS: dict[str, tuple[str, str]] = {
+    "select": ("ids", "select"),
+    "ignore": ("ids", "ignore"),
+    "per-file-ignores": ("globmap", "per_file_ignores"),
+    "fail-on": (f"choice:{','.join(SEVERITY_LEVELS)}", "fail_on"),
+    "safety": ("choice:safe,suggest", "safety"),
+    "rules": ("dirs", "rules"),
+    "accept-words": ("words", "accept_words"),
+    "accept-words-file": ("wordfile", "accept_words"),
+    "grammar": (f"choice:{','.join(GRAMMARS)}", "grammar"),
+    "languagetool-url": ("url", "languagetool_url"),
+    "languagetool-dir": ("dir", "languagetool_dir"),
+    "dialect": (f"choice:{','.join(DIALECTS)}", "dialect"),
+    "include": ("globs", "include"),
+    "uncurl-quotes": ("bool", "uncurl_quotes"),
+    "keep-ligatures": ("bool", "keep_ligatures"),
+    "keep-width": ("bool", "keep_width"),
+}
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"{where}: expected a list of strings, got {value!r}")
+    return tuple(v.strip() for v in value)
+
+
+def _value(kind: str, value: Any, where: str, root: str) -> Any:
+    if kind.startswith("choice:"):
+        choices = kind[7:].split(",")
+        if value not in choices:
+            raise ConfigError(f"{where}: expected one of {', '.join(choices)}, got {value!r}")
+        return value
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if kind == "ids":
+        ids = tuple(v for item in _strings(value, where) for v in (p.strip() for p in item.split(",")) if v)
+        for rule in ids:
+            if not all(part and all(c.isalnum() or c in "-_" for c in part) for part in rule.rstrip(".").split(".")):
+                raise ConfigError(f"{where}: {rule!r} is not a rule id or prefix")
+        return ids
+    if kind == "globs":
+        return _strings(value, where)
+    if kind == "globmap":
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: expected a table of glob = [rule ids], got {value!r}")
+        return tuple((glob, _value("ids", rules, f"{where}.{glob!r}", root)) for glob, rules in value.items())
+    if kind == "words":
+        return frozenset(_strings(value, where))
+    if kind == "wordfile":
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a file name, got {value!r}")
+        path = os.path.join(root, value)
+        try:
+            with open(path, encoding="utf-8") as fh:
+                return frozenset(w.strip() for w in fh if w.strip() and not w.lstrip().startswith("#"))
+        except OSError as exc:
+            raise ConfigError(f"{where}: cannot read {value!r}: {exc.strerror or exc}") from None
+    if kind == "dirs":
+        dirs = tuple(os.path.normpath(os.path.join(root, d)) for d in _strings(value, where))
+        for d in dirs:
+            if not os.path.isdir(d):
+                raise ConfigError(f"{where}: no such directory {d!r}")
+        return dirs
+    if kind == "dir":
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"{where}: expected a folder name, got {value!r}")
+        return os.path.normpath(os.path.join(root, value))
+    if kind == "url":
+        if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+            raise ConfigError(f"{where}: expected an http(s) URL, got {value!r}")
+        return value
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def parse(table: Mapping[str, Any], path: str) -> Settings:
+    """Validate one ``[tool.ungarble]`` table (or a whole ``.ungarble.toml``)."""
+    root = os.path.dirname(os.path.abspath(path))
+    prefix = "[tool.ungarble] " if os.path.basename(path) == "pyproject.toml" else ""
+    values: dict[str, Any] = {}
+    for raw_key, value in table.items():
+        key = raw_key.replace("_", "-")
+        where = f"{path}: {prefix}{raw_key}"
+        if key not in KEYS:
+            known = ", ".join(sorted(KEYS))
+            raise ConfigError(f"{path}: unknown key {prefix}{raw_key!r} (known keys: {known})")
+        kind, name = KEYS[key]
+        converted = _value(kind, value, where, root)
+        if name == "accept_words" and name in values:
+            converted = values[name] | converted
+        values[name] = converted
+    return Settings(path=os.path.abspath(path), root=root, **values)
+
+
+@functools.lru_cache(maxsize=256)
+def load(path: str) -> Settings | None:
+    """Settings from one file; None for a pyproject.toml without ``[tool.ungarble]``."""
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    if os.path.basename(path) == "pyproject.toml":
+        tool = data.get("tool")
+        table = tool.get("ungarble") if isinstance(tool, dict) else None
+        if table is None:
+            return None
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [tool.ungarble] must be a table")
+        return parse(table, path)
+    return parse(data, path)
+
+
+@functools.lru_cache(maxsize=1024)
+def _find_from(folder: str) -> str | None:
+    for name in CONFIG_NAMES:
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            if name != "pyproject.toml" or load(candidate) is not None:
+                return candidate
+    parent = os.path.dirname(folder)
+    if parent == folder:
+        return None
+    return _find_from(parent)
+
+
+def find(path: str) -> str | None:
+    """The configuration file that applies to ``path`` ("-" means the current folder)."""
+    if path == "-":
+        folder = os.getcwd()
+    else:
+        absolute = os.path.abspath(path)
+        folder = absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+    return _find_from(folder)
+
+
+def settings_for(path: str, config: str | None = None, isolated: bool = False) -> Settings:
+    """The settings for one input: ``config`` if given, else the nearest file, else defaults."""
+    if isolated:
+        return Settings()
+    if config is not None:
+        found = load(config)
+        if found is None:
+            raise ConfigError(f"{config}: has no [tool.ungarble] table")
+        return found
+    nearest = find(path)
+    return (load(nearest) if nearest else None) or Settings()
+
+
+def options_for(settings: Settings, path: str, cli: Mapping[str, Any], base: Options | None = None) -> Options:
+    """Options for one file: defaults, then the config, then the flags given (``cli`` holds only those)."""
+    base = base or Options()
+
+    def pick(flag: str, configured: Any, default: Any) -> Any:
+        value = cli.get(flag)
+        if value is not None:
+            return value
+        return configured if configured is not None else default
+
+    ignore = tuple(pick("ignore", settings.ignore, base.ignore)) + settings.ignores_for(path)
+    accept = settings.accept_words | (cli.get("accept_words") or frozenset())
+    unsafe = cli.get("unsafe")
+    if unsafe is None:
+        unsafe = settings.safety == "suggest" if settings.safety else base.unsafe
+    keep_lig = pick("keep_ligatures", settings.keep_ligatures, not base.fix_latin_ligatures)
+    keep_width = pick("keep_width", settings.keep_width, not base.fix_character_width)
+    return dataclasses.replace(
+        base,
+        select=tuple(pick("select", settings.select, base.select)),
+        ignore=ignore,
+        rules_dirs=tuple(pick("rules_dirs", settings.rules, base.rules_dirs)),
+        grammar=pick("grammar", settings.grammar, base.grammar),
+        dialect=pick("dialect", settings.dialect, base.dialect),
+        languagetool_url=pick("languagetool_url", settings.languagetool_url, base.languagetool_url),
+        languagetool_dir=pick("languagetool_dir", settings.languagetool_dir, base.languagetool_dir),
+        accept_words=frozenset(accept),
+        unsafe=bool(unsafe),
+        uncurl_quotes=bool(pick("uncurl_quotes", settings.uncurl_quotes, base.uncurl_quotes)),
+        fix_latin_ligatures=not keep_lig,
+        fix_character_width=not keep_width,
+    )
+
+
+def fail_on_for(settings: Settings, cli_value: str | None) -> str:
+    return cli_value or settings.fail_on or "warning"
+
+
+def clear_cache() -> None:
+    """Forget files read and folders searched (each command run starts afresh)."""
+    load.cache_clear()
+    _find_from.cache_clear()

@@ -1,0 +1,171 @@
+"""`fix --interactive` driven through a real pseudo-terminal (the pty module), keys and all."""
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+
+import pytest
+
+from repair.cli import main
+
+CHECKOUT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # run this code, not an older install
+from click.testing import CliRunner
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+
+TEXT = "It was the the end of the day.\nThey didnâ€™t come back.\n"
+PROMPT = b"Apply this edit ["
+
+
+class Terminal:
+    """A child process on a pty; ``expect`` reads until a marker, ``send`` types keys."""
+
+    def __init__(self, args, cwd):
+        self.master, slave = pty.openpty()
+        env = dict(os.environ, NO_COLOR="1", TERM="xterm", COLUMNS="120")
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [CHECKOUT, env.get("PYTHONPATH")]))
+        env.pop("CI", None)
+        self.proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env,
+                                     close_fds=True)
+        os.close(slave)
+        self.buffer = b""
+
+    def expect(self, marker: bytes, timeout: float = 60.0) -> bytes:
+        deadline = time.monotonic() + timeout
+        while marker not in self.buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"timed out waiting for {marker!r}; got:\n{self.buffer.decode(errors='replace')}")
+            ready, _, _ = select.select([self.master], [], [], remaining)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 4096)
+                except OSError:  # the child closed the terminal
+                    chunk = b""
+                if not chunk:
+                    raise AssertionError(f"terminal closed before {marker!r}:\n{self.buffer.decode(errors='replace')}")
+                self.buffer += chunk
+        before, _, self.buffer = self.buffer.partition(marker)
+        return before + marker
+
+    def send(self, keys: bytes) -> None:
+        os.write(self.master, keys)
+
+    def finish(self, timeout: float = 60.0) -> tuple[int, bytes]:
+        rest = b""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([self.master], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(self.master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                rest += chunk
+            elif self.proc.poll() is not None:
+                break
+        code = self.proc.wait(timeout=max(1.0, deadline - time.monotonic()))
+        os.close(self.master)
+        return code, self.buffer + rest
+
+
+def ungarble(*args):
+    return [sys.executable, "-m", "repair.cli", *args]
+
+
+@pytest.fixture
+def garbled(tmp_path):
+    path = tmp_path / "article.txt"
+    path.write_bytes(TEXT.encode("utf-8"))
+    return path
+
+
+def test_accepts_one_edit_rejects_another_and_writes_exactly_the_accepted_one(garbled, tmp_path):
+    term = Terminal(ungarble("fix", "--interactive", "--grammar", "none", str(garbled)), cwd=tmp_path)
+    first = term.expect(PROMPT)
+    assert b"mt.repeated-phrase" in first and b"[-the the-]{+the+}" in first
+    assert garbled.read_bytes() == TEXT.encode()  # nothing is written before the file is done
+    term.send(b"y")
+    second = term.expect(PROMPT)
+    assert b"encoding.mojibake" in second and "[-didnâ€™t-]{+didn’t+}".encode() in second
+    term.send(b"n")
+    code, rest = term.finish()
+    assert code == 0, rest.decode(errors="replace")
+    assert garbled.read_bytes() == "It was the end of the day.\nThey didnâ€™t come back.\n".encode()
+    assert b"1 edit accepted, 1 rejected" in rest
+
+
+def test_own_replacement_help_and_quit_keep_what_was_accepted(tmp_path):
+    path = tmp_path / "two.txt"
+    second_file = tmp_path / "untouched.txt"
+    path.write_bytes(TEXT.encode())
+    second_file.write_bytes(TEXT.encode())
+    term = Terminal(ungarble("fix", "-i", "--grammar", "none", str(path), str(second_file)), cwd=tmp_path)
+    term.expect(PROMPT)
+    term.send(b"?")
+    helped = term.expect(PROMPT)
+    assert b"accept this edit and every later edit of this rule" in helped
+    term.send(b"e")
+    term.expect(b"Replacement")
+    term.send(b"the very\r")
+    term.expect(PROMPT)
+    term.send(b"q")
+    code, _ = term.finish()
+    assert code == 0
+    assert path.read_bytes() == "It was the very end of the day.\nThey didnâ€™t come back.\n".encode()
+    assert second_file.read_bytes() == TEXT.encode()  # q stops before the next file
+
+
+def test_accept_all_of_a_rule_applies_later_ones_without_asking(tmp_path):
+    path = tmp_path / "many.txt"
+    path.write_bytes(b"It was the the end.\n\nWe saw a a bird.\n\nThen we we left.\n")
+    term = Terminal(ungarble("fix", "-i", "--grammar", "none", "--select", "mt.repeated-phrase", str(path)),
+                    cwd=tmp_path)
+    term.expect(PROMPT)
+    term.send(b"a")
+    code, rest = term.finish()
+    assert code == 0
+    assert PROMPT not in rest  # asked once only
+    assert path.read_bytes() == b"It was the end.\n\nWe saw a bird.\n\nThen we left.\n"
+
+
+def test_crlf_and_cp1252_files_keep_their_form(tmp_path):
+    path = tmp_path / "win.txt"
+    data = "It was the the end of a café.\r\nSecond line.\r\n".encode("cp1252")
+    path.write_bytes(data)
+    term = Terminal(ungarble("fix", "-i", "--grammar", "none", str(path)), cwd=tmp_path)
+    term.expect(PROMPT)
+    term.send(b"y")
+    code, _ = term.finish()
+    assert code == 0
+    assert path.read_bytes() == "It was the end of a café.\r\nSecond line.\r\n".encode("cp1252")
+
+
+def test_refuses_politely_without_a_terminal(garbled):
+    result = CliRunner().invoke(main, ["fix", "--interactive", "--grammar", "none", str(garbled)], input="y\n")
+    assert result.exit_code == 2
+    assert "needs a terminal" in result.output
+    assert garbled.read_bytes() == TEXT.encode()
+
+
+def test_diff_only_reviews_only_added_lines(tmp_path):
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@example.com", GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
+    git = lambda *a: subprocess.run(["git", *a], cwd=tmp_path, check=True, capture_output=True, env=env)  # noqa: E731
+    path = tmp_path / "doc.txt"
+    path.write_bytes(b"It was the the end.\n")
+    git("init", "-q")
+    git("add", "doc.txt")
+    git("commit", "-q", "-m", "old")
+    path.write_bytes(b"It was the the end.\nWe saw a a bird.\n")
+    term = Terminal(ungarble("fix", "-i", "--grammar", "none", "--diff-base", "HEAD", str(path)), cwd=tmp_path)
+    first = term.expect(PROMPT)
+    assert b"[-a a-]{+a+}" in first and b"the the" not in first
+    term.send(b"y")
+    code, rest = term.finish()
+    assert code == 0 and PROMPT not in rest
+    assert path.read_bytes() == b"It was the the end.\nWe saw a bird.\n"
