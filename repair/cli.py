@@ -58,7 +58,6 @@ def common_options(func: Callable) -> Callable:
         click.option("--uncurl-quotes", is_flag=True, default=None,
                      help="Straighten curly quotes (off: typography is not damage)."),
         click.option("--keep-ligatures", is_flag=True, default=None, help="Leave ligatures such as 'ﬁ' alone."),
-        click.option("--keep-width", is_flag=True, default=None, help="Leave full-width letters and digits alone."),
         click.option("--include", multiple=True, metavar="GLOB",
                      help="File patterns for directory arguments (default *.txt, *.md)."),
         click.option("--config", "config_path", metavar="FILE", type=click.Path(dir_okay=False),
@@ -90,7 +89,6 @@ def cli_overrides(params: dict) -> dict[str, Any]:
         "unsafe": params["unsafe"],
         "uncurl_quotes": params["uncurl_quotes"] or None,
         "keep_ligatures": params["keep_ligatures"] or None,
-        "keep_width": params["keep_width"] or None,
     }
 
 

@@ -55,7 +55,6 @@ class Settings:
     include: tuple[str, ...] | None = None
     uncurl_quotes: bool | None = None
     keep_ligatures: bool | None = None
-    keep_width: bool | None = None
 
     def ignores_for(self, path: str) -> tuple[str, ...]:
         """Rule ids the per-file-ignores give ``path`` (matched relative to the config's folder)."""
@@ -90,7 +89,6 @@ KEYS: dict[str, tuple[str, str]] = {
     "include": ("globs", "include"),
     "uncurl-quotes": ("bool", "uncurl_quotes"),
     "keep-ligatures": ("bool", "keep_ligatures"),
-    "keep-width": ("bool", "keep_width"),
 }
 
 
@@ -244,7 +242,6 @@ def options_for(settings: Settings, path: str, cli: Mapping[str, Any], base: Opt
     if unsafe is None:
         unsafe = settings.safety == "suggest" if settings.safety else base.unsafe
     keep_lig = pick("keep_ligatures", settings.keep_ligatures, not base.fix_latin_ligatures)
-    keep_width = pick("keep_width", settings.keep_width, not base.fix_character_width)
     return dataclasses.replace(
         base,
         select=tuple(pick("select", settings.select, base.select)),
@@ -258,7 +255,6 @@ def options_for(settings: Settings, path: str, cli: Mapping[str, Any], base: Opt
         unsafe=bool(unsafe),
         uncurl_quotes=bool(pick("uncurl_quotes", settings.uncurl_quotes, base.uncurl_quotes)),
         fix_latin_ligatures=not keep_lig,
-        fix_character_width=not keep_width,
     )
 
 

@@ -32,8 +32,6 @@ STEPS: dict[str, tuple[str, str, str, str]] = {
                         "C1 control character {codes}: a Windows-1252 character decoded as Latin-1.", "safe"),
     "fix_latin_ligatures": ("encoding.ligature", "info",
                             "Typographic ligature '{old}' (from PDF extraction) should be '{new}'.", "safe"),
-    "fix_character_width": ("encoding.full-width", "warning",
-                            "Full-width characters '{old}' in English text should be '{new}'.", "safe"),
     "uncurl_quotes": ("encoding.curly-quote", "info", "Curly quote '{old}' straightened to '{new}'.", "safe"),
     "fix_surrogates": ("encoding.surrogate", "error", "Broken UTF-16 surrogate pair.", "safe"),
     "restore_byte_a0": ("encoding.mojibake", "error", "Mojibake with a lost non-breaking space.", "safe"),
@@ -127,7 +125,6 @@ def _step_for(old: str, new: str, steps: list[str]) -> str:
     candidates = [
         ("unescape_html", _HTML_ENTITY.search(old) is not None),
         ("remove_terminal_escapes", "\x1b" in old),
-        ("fix_character_width", has(0xFF01, 0xFFEF)),  # only if a caller turns it on
         ("fix_latin_ligatures", has(0xFB00, 0xFB06)),
         ("fix_surrogates", has(0xD800, 0xDFFF)),
         ("replace_lossy_sequences", "\ufffd" in new),

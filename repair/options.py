@@ -25,7 +25,6 @@ class Options:
     # ftfy typography options; quotes are an editor's choice, not damage
     uncurl_quotes: bool = False
     fix_latin_ligatures: bool = True
-    fix_character_width: bool = True
     max_passes: int = 8
 
     def enabled(self, rule_id: str) -> bool:

@@ -71,7 +71,7 @@ def test_every_key_is_read(tmp_path):
         'fail-on = "error"\nsafety = "suggest"\nrules = ["rules"]\naccept-words = ["Zorblax"]\n'
         'accept-words-file = "words.txt"\ngrammar = "languagetool"\nlanguagetool-url = "http://localhost:8081"\n'
         'languagetool-dir = "lt"\ndialect = "gb"\ninclude = ["*.text"]\nuncurl-quotes = true\n'
-        'keep-ligatures = true\nkeep-width = true\n' + text)
+        'keep-ligatures = true\n' + text)
     s = settings_for(str(tmp_path / "x.txt"))
     opts = options_for(s, str(tmp_path / "notes" / "a.md"), {})
     assert opts.select == ("mt", "encoding")
@@ -82,7 +82,7 @@ def test_every_key_is_read(tmp_path):
     assert opts.rules_dirs == (str(tmp_path / "rules"),)
     assert opts.accept_words == frozenset({"Zorblax", "Kirbyson"})
     assert opts.languagetool_url == "http://localhost:8081" and opts.languagetool_dir == str(tmp_path / "lt")
-    assert opts.uncurl_quotes and not opts.fix_latin_ligatures and not opts.fix_character_width
+    assert opts.uncurl_quotes and not opts.fix_latin_ligatures
     assert s.fail_on == "error" and s.include == ("*.text",)
 
 
@@ -145,7 +145,7 @@ def test_stdin_filename_finds_config_and_per_file_ignores(tmp_path, monkeypatch)
     ('rules = ["missing-dir"]\n', "rules"),
     ('accept-words-file = "nope.txt"\n', "accept-words-file"),
     ('languagetool-url = "localhost:8081"\n', "languagetool-url"),
-    ('keep-width = "yes"\n', "keep-width"),
+    ('keep-ligatures = "yes"\n', "keep-ligatures"),
     ('[per-file-ignores]\n"*.md" = "not an id!"\n', "per-file-ignores"),
 ])
 def test_bad_config_names_file_and_key(tmp_path, content, key):

@@ -7,7 +7,10 @@ to this package.
 """
 from __future__ import annotations
 
+import operator
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, ClassVar, Literal
 
@@ -79,8 +82,31 @@ class Rule:
     description: str = ""
     params: dict = field(default_factory=dict)
 
+    # a regex (``prefilter`` key) that must match somewhere for the rule to run
+    prefilter: Any = None
+
     def setup(self) -> None:
         """Called once after loading; kinds precompute here (may raise ValueError)."""
+
+    def precheck(self, text: str, facts: "Facts") -> bool:
+        """A cheap necessary condition: False only when ``find(text)`` is certain to find nothing.
+
+        Kinds override it with exact reasoning about their own matching (see each kind);
+        :func:`repair.rulebook.run_rules` skips the rule when it is False. It must never
+        change what a rule finds, only avoid running it where it cannot fire.
+        """
+        return True
+
+    def gate(self, text: str, facts: "Facts") -> bool:
+        """``precheck``, then the rule's ``prefilter`` regex (a timeout there means: run the rule)."""
+        if not self.precheck(text, facts):
+            return False
+        if self.prefilter is not None:
+            try:
+                return self.prefilter.search(text, timeout=self.timeout) is not None
+            except TimeoutError:
+                return True
+        return True
 
     def find(self, text: str) -> list[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -164,3 +190,89 @@ def inside_quotes(text: str, pos: int) -> bool:
     if opened > 0:
         return True
     return before.count('"') % 2 == 1
+
+
+# --------------------------------------------------------------------------
+# Facts about one text, shared by the rules' prechecks and computed at most once.
+
+# Characters every English text uses: ASCII, Latin-1, Latin Extended-A/B, IPA, spacing
+# modifiers and General Punctuation (curly quotes, dashes, word joiner). A text made only
+# of these holds no CJK, Cyrillic, Greek, full-width or other script the script and
+# charmap rules look for.
+_EXOTIC = re.compile("[^\x00-\u02ff\u2000-\u206f]")
+
+
+def _safe_token_chars() -> str:
+    """The characters on which the fast tokenizer (``re``) and the rules' ``regex`` agree.
+
+    For each of them, ``re`` and ``regex`` agree on ``\\w`` and on letters
+    (``[^\\W\\d_]``), and its case fold consists of such characters too. On a text
+    made of them, :attr:`Facts.words` tokenizes exactly as ``WORD`` does.
+    """
+    cand = [chr(c) for c in list(range(0x0000, 0x0250)) + list(range(0x2000, 0x2070))]
+    ok = set()
+    for c in cand:
+        if (bool(re.match(r"[^\W\d_]", c)) == bool(regex.match(r"[^\W\d_]", c))
+                and bool(re.match(r"\w", c)) == bool(regex.match(r"\w", c))):
+            ok.add(c)
+    changed = True
+    while changed:
+        changed = False
+        for c in list(ok):
+            if not all(f in ok for f in c.casefold()):
+                ok.discard(c)
+                changed = True
+    return "".join(sorted(ok))
+
+
+SAFE_TOKEN_CHARS = _safe_token_chars()
+_UNSAFE_FOR_TOKENS = re.compile("[^" + "".join(re.escape(c) for c in SAFE_TOKEN_CHARS) + "]")
+_FAST_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+_ONE = b"\x01"
+
+
+class Facts:
+    """Lazily computed facts about one text, shared by every rule's ``precheck``."""
+
+    __slots__ = ("text", "__dict__")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._eq: dict[int, bytes] = {}
+
+    @cached_property
+    def exotic(self) -> bool:
+        """True when the text has a character beyond Latin letters and common punctuation."""
+        return not self.text.isascii() and _EXOTIC.search(self.text) is not None
+
+    @cached_property
+    def words(self) -> list[str] | None:
+        """The text's ``WORD`` tokens, case-folded; None when the fast tokenizer could
+        disagree with the ``regex`` module on this text (then prechecks must say yes)."""
+        text = self.text
+        if not text.isascii() and _UNSAFE_FOR_TOKENS.search(text) is not None:
+            return None
+        return _FAST_WORD.findall(text.casefold())
+
+    def same_at(self, distance: int) -> bytes:
+        """Byte i is 1 when ``words[i] == words[i + distance]`` (``words`` must not be None)."""
+        got = self._eq.get(distance)
+        if got is None:
+            w = self.words
+            got = self._eq[distance] = bytes(map(operator.eq, w, w[distance:]))
+        return got
+
+    @cached_property
+    def tokens(self) -> list[str]:
+        """White-space tokens (``str.split``)."""
+        return self.text.split()
+
+    def repeated_ngram(self, n: int, tokens: list[str] | None = None) -> bool:
+        """Does some run of ``n`` consecutive tokens occur twice (at different positions)?"""
+        toks = self.tokens if tokens is None else tokens
+        if len(toks) < n + 1:
+            return False
+        if len(set(toks)) == len(toks):
+            return False
+        grams = list(zip(*(toks[i:] for i in range(n))))
+        return len(set(grams)) < len(grams)

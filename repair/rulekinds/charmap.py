@@ -13,10 +13,12 @@ Japanese text the characters are left for the ``script`` rules to flag.
 """
 from __future__ import annotations
 
+import re
+
 import regex
 
 from ..model import Finding
-from .base import Key, Rule, kind
+from .base import Facts, Key, Rule, kind
 
 _OPENERS = "([{“‘\"'"
 
@@ -56,6 +58,14 @@ class CharmapRule(Rule):
         self._table = table
         self._re = regex.compile("[" + "".join(regex.escape(c) for c in table) + "]+")
         self._chars = frozenset(table)
+        self._any = re.compile("[" + "".join(re.escape(c) for c in table) + "]")
+        # every mapped character lies beyond Latin and General Punctuation: Facts.exotic
+        self._exotic_only = all(ord(c) > 0x206F for c in table)
+
+    def precheck(self, text: str, facts: Facts) -> bool:
+        if self._exotic_only and not facts.exotic:
+            return False
+        return self._any.search(text) is not None
 
     def find(self, text: str) -> list[Finding]:
         if text.isascii() or not any(c in self._chars for c in text if not c.isascii()):

@@ -10,14 +10,21 @@ paragraph, so a one-word line or reply is left alone). Flag only: the fix
 """
 from __future__ import annotations
 
+import re
+
 import regex
 
 from ..model import Finding
-from .base import Key, Rule, inside_quotes, kind
+from .base import Facts, Key, Rule, inside_quotes, kind
 
 _FRAGMENT = regex.compile(
     r"(?:(?<=[\p{L}\d)%][.!?][\"'”’)\]]?[ \t]+)|(?<=^[ \t]*))(?P<word>\p{Lu}\p{Ll}+)\.(?=\s|\Z)", regex.MULTILINE
 )
+
+
+# Precheck (``re``, looser than _FRAGMENT): a one-word sentence after a sentence end.
+# ``[^\W\d_]`` in ``re`` holds every letter and ``\s`` every ``regex`` white space.
+_AFTER_SENTENCE = re.compile(r"[.!?][\"'”’)\]]?[ \t]+[^\W\d_]+\.(?=\s|\Z)")
 
 
 @kind("fragment")
@@ -46,6 +53,12 @@ class FragmentRule(Rule):
             return True
         pat = self.p("word_pattern")
         return pat is not None and pat.fullmatch(w) is not None
+
+    def precheck(self, text: str, facts: Facts) -> bool:
+        if "." not in text:
+            return False
+        # with after_sentence, a match at a line start is never reported
+        return not self.p("after_sentence") or _AFTER_SENTENCE.search(text) is not None
 
     def find(self, text: str) -> list[Finding]:
         if "." not in text:

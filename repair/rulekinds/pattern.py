@@ -15,7 +15,7 @@ from __future__ import annotations
 import regex
 
 from ..model import Finding
-from .base import Key, Rule, kind, preserve_case
+from .base import Facts, Key, Rule, kind, preserve_case
 
 
 @kind("pattern")
@@ -46,6 +46,9 @@ class PatternRule(Rule):
         self._exceptions = frozenset(e.casefold() for e in self.p("exceptions"))
         self._safe_group = "safe" in pattern.groupindex
         self._unsafe_group = "unsafe" in pattern.groupindex
+
+    def precheck(self, text: str, facts: Facts) -> bool:
+        return not self._requires or any(r in text for r in self._requires)
 
     def find(self, text: str) -> list[Finding]:
         if self._requires and not any(r in text for r in self._requires):

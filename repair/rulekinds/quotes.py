@@ -18,7 +18,7 @@ from __future__ import annotations
 import regex
 
 from ..model import Finding
-from .base import Key, Rule, kind
+from .base import Facts, Key, Rule, kind
 
 _DOUBLE = regex.compile(r"[“”\"]")
 _APOS_STRAIGHT = regex.compile(r"(?<=\p{L})'(?=\p{L})")
@@ -59,6 +59,15 @@ class QuotesRule(Rule):
 
     def setup(self) -> None:
         self.scope = "paragraph" if self.p("mode") == "unbalanced" else "document"
+
+    def precheck(self, text: str, facts: Facts) -> bool:
+        mode = self.p("mode")
+        if mode == "unbalanced":
+            # a finding needs two opening marks
+            return text.count("“") + text.count('"') >= 2
+        if mode == "mixed":
+            return ("'" in text and "’" in text) or ('"' in text and ("“" in text or "”" in text))
+        return True
 
     def find(self, text: str) -> list[Finding]:
         mode = self.p("mode")

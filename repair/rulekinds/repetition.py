@@ -18,16 +18,25 @@ The engine builds the (backreferencing) regex from data; rule authors give:
   more often than garbled). Units not safe take the rule's own safety.
 
 The fix keeps the first copy and removes the rest.
+
+Speed: before the regex runs, :meth:`RepetitionRule.precheck` looks for the repeat on the
+text's case-folded word tokens (bytes of "word i equals word i+d"), which is exact as
+long as the separator cannot match a letter, apostrophe or hyphen (the default, the
+joiners, and separators made of white space, commas, semicolons and colons); other
+separators skip the precheck.
 """
 from __future__ import annotations
 
 import regex
 
 from ..model import Finding
-from .base import WORD, Key, Rule, kind
+from .base import _ONE, WORD, Facts, Key, Rule, kind
 
 _PREV = regex.compile(r"(" + WORD + r")[ \t\u00a0]*\Z")
 _SENT_START = regex.compile(r"(?:^|[.!?:;][\"'”’)\]]*)\s*\Z")
+# separators the token precheck understands: white space, commas, semicolons, colons
+_LETTER_FREE_SEP = regex.compile(r"(?:[ \t\[\],;:*+?{}()|0-9]|\\[stnr])*")
+_PLAIN_WORD = regex.compile(r"[a-z]+")
 
 
 def _period(unit: str) -> int:
@@ -99,6 +108,15 @@ class RepetitionRule(Rule):
                 self._safe_after[word] = None
         self._safe_joiners = frozenset(j.casefold() for j in self.p("safe_joiners"))
         self._requires = tuple(self.p("requires"))
+        # the token precheck: exact when the copies are separated by letter-free text, or by
+        # one joiner word
+        sep_src = self.p("separator")
+        if joiners:
+            self._joiner_words = frozenset(j.casefold() for j in joiners)
+            self._fast = all(_PLAIN_WORD.fullmatch(j) for j in self._joiner_words)
+        else:
+            self._joiner_words = frozenset()
+            self._fast = sep_src is None or _LETTER_FREE_SEP.fullmatch(sep_src) is not None
         if self._safe_joiners and not joiners:
             raise ValueError("'safe_joiners' needs 'joiners'")
         for key in ("allow_pattern", "safe_after_pattern", "never_safe_pattern", "allow_followed_by"):
@@ -139,6 +157,32 @@ class RepetitionRule(Rule):
                 pat = self.p("safe_after_pattern")
                 if pat is not None and pat.fullmatch(word):
                     return True
+        return False
+
+    def precheck(self, text: str, facts: Facts) -> bool:
+        if self._requires and not any(r in text for r in self._requires):
+            return False
+        if not self._fast:
+            return True
+        words = facts.words
+        if words is None:
+            return True
+        lo, hi = self.p("min_words"), self.p("max_words")
+        if not self._joiner_words:
+            # a unit of k words right after itself: k equal words at distance k
+            for k in range(lo, hi + 1):
+                if _ONE * k in facts.same_at(k):
+                    return True
+            return False
+        joiners = self._joiner_words
+        for k in range(lo, hi + 1):
+            same = facts.same_at(k + 1)
+            run = _ONE * k
+            i = same.find(run)
+            while i != -1:
+                if words[i + k] in joiners:
+                    return True
+                i = same.find(run, i + 1)
         return False
 
     def find(self, text: str) -> list[Finding]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import regex
 
 from ..model import Finding
-from .base import Key, Rule, kind
+from .base import Facts, Key, Rule, kind
 
 _LATIN = regex.compile(r"\p{Latin}")
 _LETTER = regex.compile(r"\p{L}")
@@ -41,6 +41,14 @@ class ScriptRule(Rule):
         except regex.error as exc:
             raise ValueError(f"bad script name in 'scripts': {exc}") from None
         self._allow = frozenset(self.p("allow"))
+        # scripts with letters among the ordinary characters (Latin, Common, Inherited) need
+        # the full search in the precheck
+        self._unusual = any(s.casefold() in ("latin", "latn", "common", "zyyy", "inherited", "zinh", "qaai")
+                            for s in self.p("scripts"))
+
+    def precheck(self, text: str, facts: Facts) -> bool:
+        # no script but Latin and Common lies within Facts' ordinary characters
+        return facts.exotic or self._any.search(text) is not None if self._unusual else facts.exotic
 
     def find(self, text: str) -> list[Finding]:
         if text.isascii() or self._any.search(text, timeout=self.timeout) is None:
