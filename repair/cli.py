@@ -230,38 +230,21 @@ class Inputs:
         return dataclasses.replace(result, findings=findings, fixed=fixed, applied=tuple(chosen))
 
 
-def _process(paths: tuple[str, ...], options: Options, include: tuple[str, ...]):
-    """Yield (document, FileReport) per input with fixed ``options`` (no configuration files).
+def with_metrics(items: Iterable[Item], per_sentence: bool = False) -> Iterator[Item]:
+    """Add the garble score and readability figures (repair.score) under each report's metrics."""
+    from .score import metrics_for
 
-    Kept for commands written against the first CLI; new code uses :class:`Inputs`,
-    which resolves the configuration per file.
-    """
-    from .api import analyse
-    from .checks import BackendUnavailable
-    from .decode import InputError
-    from .files import iter_input_paths, read_document
-
-    stdin = sys.stdin.buffer
-    for path in iter_input_paths(paths, include or DEFAULT_INCLUDE):
-        try:
-            doc = read_document(path, stdin=stdin)
-        except InputError as exc:
-            _error(str(exc))
-            yield None, FileReport(path, None, error=str(exc))
-            continue
-        opts = options
-        if path.lower().endswith(MARKDOWN_SUFFIXES) and not options.markdown:
-            opts = dataclasses.replace(options, markdown=True)
-        try:
-            result = analyse(doc.text, opts)
-        except (BackendUnavailable, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # a bug of ours must not stop the other files
-            message = f"{path}: internal error {type(exc).__name__}: {exc} (please report this)"
-            _error(message)
-            yield None, FileReport(path, doc.encoding, error=message)
-            continue
-        yield doc, FileReport(path, doc.encoding, result=result)
+    for item in items:
+        report = item.report
+        if report is not None and report.result is not None and item.doc is not None:
+            try:
+                metrics = metrics_for(item.doc.text, report.result, per_sentence=per_sentence)
+                item.report = dataclasses.replace(report, metrics=metrics)
+            except Exception as exc:  # a bug of ours must not stop the other files
+                message = f"{item.name}: internal error while scoring {type(exc).__name__}: {exc} (please report this)"
+                _error(message)
+                item.report = dataclasses.replace(report, error=message)
+        yield item
 
 
 def _progress(items: Iterator[Item], count: int, label: str) -> Iterator[Item]:
@@ -306,13 +289,16 @@ def _fails(item: Item) -> bool:
 @click.option("--baseline", metavar="FILE",
               help="Report only findings not recorded in FILE; records today's findings there when it is missing.")
 @click.option("--update-baseline", is_flag=True, help="With --baseline: record today's findings again.")
-def check(paths, fmt, fail_on, baseline, update_baseline, **params) -> None:
+@click.option("--metrics", is_flag=True, help="Add the garble score and readability figures under each file's metrics.")
+def check(paths, fmt, fail_on, baseline, update_baseline, metrics, **params) -> None:
     """Report findings: path:line:col: severity rule message."""
     params["fail_on"] = fail_on
 
     def body() -> int:
         inputs = Inputs(paths, params)
         items = list(_progress(iter(inputs), len(inputs.paths), "checking"))
+        if metrics:
+            items = list(with_metrics(items))
         if baseline:
             recorded = _apply_baseline(items, baseline, update_baseline)
             if recorded is not None:

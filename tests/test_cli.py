@@ -177,3 +177,12 @@ def test_patching_with_the_printed_diff_equals_write(tmp_path_factory, text):
     assert target.read_bytes() == written_copy.read_bytes()
     # and fixing the result again changes nothing
     assert invoke("fix", *GRAMMAR_OFF, str(target)).exit_code == 0
+
+
+def test_check_metrics_adds_score_and_readability(mojibake):
+    data = json.loads(invoke("check", "--metrics", "--format", "json", *GRAMMAR_OFF, str(mojibake)).output)
+    metrics = data["files"][0]["metrics"]
+    assert 0 <= metrics["garble_score"] <= 100
+    assert metrics["readability"]["words"] == 8
+    plain = json.loads(invoke("check", "--format", "json", *GRAMMAR_OFF, str(mojibake)).output)
+    assert plain["files"][0]["metrics"] == {}

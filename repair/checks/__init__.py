@@ -30,6 +30,9 @@ def build_checks(options: Options) -> Sequence[Check]:
     from .rules import RuleChecks
 
     checks.extend(RuleChecks.for_options(options))
+    from .readability import ReadabilityCheck
+
+    checks.append(ReadabilityCheck.for_options(options))
     if options.grammar == "harper":
         from .harper import HarperCheck
 

@@ -1,0 +1,116 @@
+"""Evaluate the garble score (repair/data/score_model.json) on held-out data. Run it once per fit.
+
+    python benchmarks/eval_score.py           # MLQE-PE dev + MQM zh-en
+    python benchmarks/eval_score.py --no-mqm  # MLQE-PE dev only
+
+1. MLQE-PE dev, each of ro-en et-en ne-en si-en ru-en: Spearman of the sentence garble
+   score with ``hter`` (higher = more post-editing; want positive) and with ``da_z_mean``
+   (human quality rating; want negative), next to two single-feature baselines: Harper's
+   lints per word (``harper.Linter().lint(text, language="plaintext")``, straight from
+   harper-py) and sentence length in words. Targets: mean over pairs >= 0.30 with HTER,
+   >= 0.20 on every pair, ahead of both baselines on every pair.
+2. MQM zh-en (TED talks and WMT newstest2021, 15 systems incl. two human references):
+   Spearman of the segment garble score with the MQM penalty (TED: ``mqm_penalty`` as
+   released; newstest2021: major 5 + minor 1 per error, as its rows carry no categories),
+   and the ROC AUC of telling machine output from the human references (probability that a
+   machine segment scores above a human one). WMT22 QE dev: Spearman with ``mqm_score``
+   (higher = better; want negative).
+
+Findings come from ``repair.analyse(text, grammar="harper")`` and are cached in
+benchmarks/.cache/. Skips when ../shared/corpora is absent.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import _score_data as data
+
+
+def mlqe_dev() -> None:
+    from repair.score import load_model
+
+    model = load_model()
+    rows = data.mlqe("dev")
+    found = data.findings_for([r["text"] for r in rows], "mlqe-dev")
+    feats = data.features(rows, found)
+    garble = [model.score(f) for f in feats]
+
+    import harper
+
+    linter = harper.Linter()
+    lints = [len(linter.lint(r["text"], language="plaintext")) / max(1, len(r["text"].split())) for r in rows]
+    length = [float(len(r["text"].split())) for r in rows]
+
+    print("MLQE-PE dev (1000 sentences a pair): Spearman")
+    print(f"{'pair':7} {'garble~hter':>11} {'harper/w~hter':>13} {'length~hter':>11}   "
+          f"{'garble~da_z':>11} {'harper/w~da_z':>13} {'length~da_z':>11}")
+    means = {k: [] for k in ("g", "h", "l", "gd", "hd", "ld")}
+    ok = True
+    for pair in data.PAIRS:
+        idx = [i for i, r in enumerate(rows) if r["pair"] == pair]
+        hter = [rows[i]["hter"] for i in idx]
+        daz = [rows[i]["da_z_mean"] for i in idx]
+        g = data.spearman([garble[i] for i in idx], hter)
+        h = data.spearman([lints[i] for i in idx], hter)
+        ln = data.spearman([length[i] for i in idx], hter)
+        gd = data.spearman([garble[i] for i in idx], daz)
+        hd = data.spearman([lints[i] for i in idx], daz)
+        ld = data.spearman([length[i] for i in idx], daz)
+        for k, v in zip(means, (g, h, ln, gd, hd, ld)):
+            means[k].append(v)
+        ok &= g >= 0.20 and g > h and g > ln
+        print(f"{pair:7} {g:11.3f} {h:13.3f} {ln:11.3f}   {gd:11.3f} {hd:13.3f} {ld:11.3f}")
+    m = {k: sum(v) / len(v) for k, v in means.items()}
+    print(f"{'mean':7} {m['g']:11.3f} {m['h']:13.3f} {m['l']:11.3f}   {m['gd']:11.3f} {m['hd']:13.3f} {m['ld']:11.3f}")
+    ok &= m["g"] >= 0.30
+    print(f"targets (mean >= 0.30, every pair >= 0.20 and ahead of both baselines): {'MET' if ok else 'NOT MET'}")
+
+
+def _doc_scores(texts: list[str], name: str) -> list[float]:
+    from repair.score import score_text
+
+    found = data.findings_for(texts, name)
+    return [score_text(t, data.as_findings(t, f)).document for t, f in zip(texts, found)]
+
+
+def mqm() -> None:
+    base = data.require("mqm-zhen")
+    print("\nMQM zh-en: Spearman with the MQM penalty (higher = worse), ROC AUC machine vs human references")
+    ted = list(data.jsonl(base / "mqm_ted_zhen.segments.jsonl"))
+    scores = _doc_scores([r["mt"] for r in ted], "mqm-ted")
+    rho = data.spearman(scores, [float(r["mqm_penalty"]) for r in ted])
+    machine = [r["system"] not in ("ref", "refB") for r in ted]
+    auc = data.roc_auc(scores, machine)
+    print(f"  TED talks ({len(ted)} segments): Spearman with mqm_penalty {rho:.3f}; "
+          f"AUC machine vs ref/refB {auc:.3f}")
+
+    news = list(data.jsonl(base / "wmtqe23_task2_zh-en.train_newstest2021.jsonl"))
+    scores = _doc_scores([r["mt"] for r in news], "mqm-news")
+    penalty = [sum(5.0 if e["severity"] == "major" else 1.0 for e in r["errors"]) for r in news]
+    rho = data.spearman(scores, penalty)
+    machine = [not r["system"].startswith("ref.") for r in news]
+    auc = data.roc_auc(scores, machine)
+    print(f"  newstest2021 ({len(news)} segments): Spearman with penalty (major 5, minor 1) {rho:.3f}; "
+          f"AUC machine vs ref.A/ref.B {auc:.3f}")
+
+    qe = list(data.jsonl(base / "wmtqe22_task1_mqm_zh-en.dev.jsonl"))
+    scores = _doc_scores([r["mt"] for r in qe], "mqm-qe22")
+    rho = data.spearman(scores, [float(r["mqm_score"]) for r in qe])
+    print(f"  WMT22 QE dev ({len(qe)} segments): Spearman with mqm_score (higher = better) {rho:.3f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--no-mqm", action="store_true")
+    args = ap.parse_args()
+    t0 = time.time()
+    mlqe_dev()
+    if not args.no_mqm:
+        mqm()
+    print(f"\n({time.time() - t0:.0f}s)", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""`ungarble score` and `ungarble report`: triage for an editor with many documents.
+
+Registered by repair/cli.py with ``main.add_command(score)`` and ``main.add_command(report)``.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Inputs, _error, _run_guarded, _use_colour, common_options, \
+    with_metrics
+
+_BAR_CELLS = 20
+
+
+def bar(score: float, cells: int = _BAR_CELLS) -> str:
+    """``score`` (0-100) as a bar of ``cells`` characters, in eighths."""
+    eighths = round(max(0.0, min(100.0, score)) / 100 * cells * 8)
+    full, part = divmod(eighths, 8)
+    return ("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")).ljust(cells, "·")
+
+
+def _shade(score: float) -> str:
+    return "red" if score >= 50 else "yellow" if score >= 30 else "green"
+
+
+def render_table(reports, *, colour: bool, paragraphs: bool) -> str:
+    from .report import LineIndex
+
+    good = [r for r in reports if r.error is None and r.metrics]
+    good.sort(key=lambda r: (-r.metrics["garble_score"], r.path))
+    width = max([len("file")] + [len(r.path) for r in good])
+    head = f"{'garble':>6}  {'flesch':>6}  {'grade':>5}  {'words':>6}  {'err':>4} {'warn':>4} {'info':>4}  file"
+    lines = [click.style(head, bold=True) if colour else head]
+    for r in good:
+        m = r.metrics
+        read = m["readability"]
+        sev = {s: sum(1 for f in r.findings if f.severity == s) for s in ("error", "warning", "info")}
+        score = f"{m['garble_score']:6.1f}"
+        if colour:
+            score = click.style(score, fg=_shade(m["garble_score"]), bold=True)
+        lines.append(f"{score}  {read['flesch']:6.1f}  {read['grade']:5.1f}  {read['words']:6d}  "
+                     f"{sev['error']:4d} {sev['warning']:4d} {sev['info']:4d}  {r.path}")
+        if paragraphs:
+            index = LineIndex(r.result.original)
+            for p in m["paragraphs"]:
+                line, _ = index.position(p["start"])
+                b = bar(p["garble_score"])
+                if colour:
+                    b = click.style(b, fg=_shade(p["garble_score"]))
+                lines.append(f"  {line:>5}  {b} {p['garble_score']:5.1f}  {p['first_words']}")
+            lines.append("")
+    del width
+    return "".join(line + "\n" for line in lines)
+
+
+@click.command("score")
+@common_options
+@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True)
+@click.option("--paragraphs", is_flag=True, help="Show each paragraph's score as a bar, with its first words.")
+@click.option("--sentences", is_flag=True, help="With --format json, also list each sentence's score.")
+@click.option("--fail-above", type=click.FloatRange(0, 100), metavar="N",
+              help="Exit 1 when any document's garble score is above N (0-100).")
+def score(paths, fmt, paragraphs, sentences, fail_above, **params) -> None:
+    """Garble score (0 clean .. 100 unreadable) and readability of each file, worst first.
+
+    The garble score estimates the share of words a post-editor would change (fitted on
+    human post-edits of machine translation). Exit 0, or 1 with --fail-above when a
+    document scores above N; 2 for unreadable inputs.
+    """
+    def body() -> int:
+        from .report import jsonout
+
+        reports = [i.report for i in with_metrics(Inputs(paths, params), per_sentence=sentences)]
+        if fmt == "json":
+            click.echo(jsonout.render(reports), nl=False)
+        else:
+            click.echo(render_table(reports, colour=_use_colour(), paragraphs=paragraphs), nl=False)
+        if any(r.error for r in reports):
+            return EXIT_ERROR
+        if fail_above is not None and any(r.metrics.get("garble_score", 0.0) > fail_above for r in reports):
+            return EXIT_FINDINGS
+        return EXIT_CLEAN
+
+    _run_guarded(body)
+
+
+@click.command("report")
+@common_options
+@click.option("-o", "--output", required=True, metavar="FILE", help="Where to write the HTML page ('-' for stdout).")
+@click.option("--title", default=None, help="Page title (default: the file names).")
+def report(paths, output, title, **params) -> None:
+    """Write one self-contained HTML page: paragraphs shaded by garble score, findings on hover,
+    the proposed repair side by side. Works offline (no scripts or fonts from the network)."""
+    def body() -> int:
+        from .files import atomic_write
+        from .report import html
+        from .score import findings_for_score, score_text
+
+        docs = []
+        errors = 0
+        for item in with_metrics(Inputs(paths, params)):
+            doc, rep = item.doc, item.report
+            if rep.error or doc is None or rep.result is None:
+                errors += 1
+                continue
+            findings = findings_for_score(doc.text, rep.result)
+            scores = score_text(doc.text, findings, units=[_span(p) for p in rep.metrics["paragraphs"]])
+            docs.append(html.DocumentView(rep.path, doc.text, rep.result.fixed, tuple(findings), scores,
+                                          rep.metrics))
+        page = html.render(docs, title=title)
+        if output == "-":
+            click.echo(page, nl=False)
+        else:
+            try:
+                atomic_write(output, page.encode("utf-8"))
+            except OSError as exc:
+                _error(f"{output}: {exc}")
+                return EXIT_ERROR
+            click.echo(f"wrote {output} ({len(docs)} document{'s' * (len(docs) != 1)})", err=True)
+        return EXIT_ERROR if errors else EXIT_CLEAN
+
+    _run_guarded(body)
+
+
+def _span(p: dict):
+    from .model import Span
+
+    return Span(p["start"], p["end"])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from .cli import main
+
+    main.add_command(score)
+    main.add_command(report)
+    main(sys.argv[1:])
