@@ -8,13 +8,20 @@ calls a misspelling is taken as a name when the document itself uses it as one:
 * it follows a title ("President", "Secretary General", "spokesman"), directly or
   as part of a run of capitalised words ("Secretary General Jens Stoltenberg");
 * it appears capitalised at least twice (e.g. only ever at sentence starts);
-* it is an all-caps word inside such a name ("President Abdelmadjid TEBBOUNE").
+* it is an all-caps word inside such a name ("President Abdelmadjid TEBBOUNE"), or a
+  capitalised word directly before an all-caps surname ("Jomo KENYATTA"), or that surname.
 
 None of this applies when the same word also appears in lower case in the document
 (a lower-case "recieve" shows the capitalised one is a misspelling too), and a
 lower-case word is never a name ("teh" stays flagged). Words the user accepts
 (``Options.accept_words``, from ``--accept-words FILE``) are never misspellings,
 whatever their case.
+
+Spelling findings are also dropped on words that are not misspellings by the lights of
+:mod:`repair.lexicon` (a larger offline word list): initials ("J.", "A.D."), words of a
+foreign phrase ("de facto"), real words the checker does not know ("gaol",
+"apperception"), and words no common word is one edit away from (rare terms and names:
+a real typo is nearly always one edit from the word meant).
 """
 from __future__ import annotations
 
@@ -23,11 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .lexicon import count, fold, not_a_misspelling
 from .model import Finding
 from .options import Options
 
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _POSSESSIVE_RE = re.compile(r"(?:['’]s|s['’]|['’])$", re.IGNORECASE)
+COMMON = 1_000_000  # a word this common in the lexicon is not taken for a first name
 _OPENERS = "\"'“‘«([{—–-*_"
 _SENTENCE_END = ".!?…:;"
 
@@ -92,6 +101,7 @@ class _Evidence:
     mid_sentence: int = 0
     lower: int = 0
     after_title: int = 0
+    by_caps: int = 0   # next to an all-caps surname: "Jomo KENYATTA"
 
 
 @dataclass
@@ -105,6 +115,7 @@ class NameIndex:
         index = cls()
         ev = index.evidence
         prev_end = -1
+        prev: tuple[str, _Evidence] | None = None
         in_name_run = False  # the previous token was a title or part of a name run
         for m in WORD_RE.finditer(text):
             word = m.group()
@@ -112,6 +123,12 @@ class NameIndex:
             e = ev.setdefault(key, _Evidence())
             gap = text[prev_end:m.start()] if prev_end >= 0 else None
             contiguous = gap is not None and _joins_name(gap)
+            if (contiguous and prev is not None and _is_all_caps(word) and len(word) >= 3
+                    and _is_capitalised(prev[0]) and not _is_all_caps(prev[0])
+                    and count(fold(prev[0])) < COMMON):  # not "The DAREK report"
+                prev[1].by_caps += 1
+                e.by_caps += 1
+            prev = (word, e)
             if _is_capitalised(word):
                 e.capitalised += 1
                 if not _sentence_initial(text, m.start()):
@@ -132,7 +149,7 @@ class NameIndex:
         e = self.evidence.get(word_key(word))
         if e is None or e.lower:
             return False
-        return e.mid_sentence >= 1 or e.after_title >= 1 or e.capitalised >= 2
+        return e.mid_sentence >= 1 or e.after_title >= 1 or e.capitalised >= 2 or e.by_caps >= 1
 
 
 def _joins_name(gap: str) -> bool:
@@ -222,6 +239,8 @@ def suppress_names(text: str, findings: Sequence[Finding], options: Options,
             if not suggestions and f.fix is not None:
                 suggestions = [f.fix.replacement]
             if is_regional_variant(word, suggestions[:3]):
+                continue
+            if not_a_misspelling(word, text, f.span.start, f.span.end):
                 continue
             if index is None:
                 index = NameIndex.from_text(text)

@@ -54,7 +54,27 @@ def test_suppress_names_keeps_real_misspellings():
     findings = [spelling(TEXT, w) for w in
                 ("Vaderholm", "Oskarine", "Quibbsley", "Brunsfjeld", "NORTHWINDE", "Zintaro", "Recieve", "teh")]
     kept = suppress_names(TEXT, findings, Options())
-    assert [f.text for f in kept] == ["Zintaro", "Recieve", "teh"]
+    # "Zintaro" has no evidence of being a name, but no common word is one edit away either
+    assert [f.text for f in kept] == ["Recieve", "teh"]
+
+
+def test_names_that_look_like_typos_need_the_document_evidence():
+    # each of these is one edit from a common word, so only the name evidence saves it
+    text = "Minister Darek Hollins arrived. Later Hollins met Darek again.\n\nBarek spoke once."
+    from repair.lexicon import available, is_typo_shaped
+    if available():
+        assert all(is_typo_shaped(w) for w in ("Darek", "Hollins", "Barek"))
+    findings = [spelling(text, "Darek"), spelling(text, "Hollins"), spelling(text, "Barek")]
+    assert [f.text for f in suppress_names(text, findings, Options())] == ["Barek"]
+
+
+def test_name_next_to_an_all_caps_surname():
+    text = "Independence came in 1963.\n\nDarek HOLLINSWORTH led the country until 1978."
+    index = NameIndex.from_text(text)
+    assert index.is_name("Darek") and index.is_name("HOLLINSWORTH")
+    # a word before a two-letter acronym, or a common word before an all-caps word, is no evidence
+    assert not NameIndex.from_text("Darek US troops left.").is_name("Darek")
+    assert NameIndex.from_text("The DAREK report.").evidence["the"].by_caps == 0
 
 
 def test_only_spelling_findings_are_suppressed():
@@ -71,10 +91,11 @@ def test_languagetool_spelling_rules_are_spelling():
 
 
 def test_accepted_words_whatever_the_case():
-    text = "we use the frobnicator daily. Frobnicator works."
-    findings = [spelling(text, "frobnicator"), spelling(text, "Frobnicator"), spelling(text, "daily")]
-    kept = suppress_names(text, findings, Options(accept_words=frozenset({"frobnicator"})))
-    assert [f.text for f in kept] == ["daily"]
+    text = "we use the wrokbench daily. Wrokbench works, teh rest does not."
+    findings = [spelling(text, "wrokbench"), spelling(text, "Wrokbench"), spelling(text, "teh")]
+    assert len(suppress_names(text, findings, Options())) == 3  # one edit from "workbench"
+    kept = suppress_names(text, findings, Options(accept_words=frozenset({"wrokbench"})))
+    assert [f.text for f in kept] == ["teh"]
     assert is_accepted("Frobnicator’s", {"frobnicator"})
     assert not is_accepted("frobnicate", {"frobnicator"})
 
