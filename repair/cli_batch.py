@@ -1,0 +1,130 @@
+"""`ungarble batch`: JSON Lines (or a directory) in, JSON Lines out, on every core, resumable.
+
+Registered by the CLI with ``main.add_command(batch)``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import sys
+
+import click
+
+from .cli import EXIT_ERROR, build_options, common_options
+
+EXIT_DONE, EXIT_BAD_RECORDS = 0, 1
+
+
+def _configured(source: str, params: dict):
+    """(options for the input, per-file options for a directory's files, include patterns).
+
+    Configuration files apply as for ``check``: ``--config`` or the nearest
+    ``[tool.ungarble]`` to the input (to each file of a directory), flags over both.
+    """
+    try:
+        from .cli import cli_overrides
+        from .config import ConfigError, options_for, settings_for
+    except ImportError:  # no configuration support: flags only
+        return build_options(params), None, tuple(params.get("include") or ())
+    cli = cli_overrides(params)
+    config_path, isolated = params.get("config_path"), params.get("isolated", False)
+
+    def settings(path: str):
+        try:
+            return settings_for(path, config_path, isolated)
+        except ConfigError as exc:
+            raise click.UsageError(str(exc)) from None
+
+    top = settings(source)
+    include = tuple(params.get("include") or ()) or tuple(getattr(top, "include", None) or ())
+
+    def file_options(path: str):
+        return options_for(settings(path), path, cli)
+
+    return options_for(top, source, cli), file_options, include
+
+
+def _echo(message: str) -> None:
+    click.echo(f"ungarble batch: {message}", err=True)
+
+
+@click.command("batch")
+@common_options
+@click.option("-o", "--output", required=True, metavar="OUTPUT.jsonl",
+              help="Where the results go (appended to; '-' for stdout, which cannot resume).")
+@click.option("--text-field", default="text", show_default=True, metavar="NAME",
+              help="The JSON field holding each record's text (other fields are carried through).")
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default="0 = all cores",
+              help="Worker processes.")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=64, show_default=True,
+              help="Records per unit of work (and per write to the output).")
+@click.option("--overwrite", is_flag=True, help="Start afresh instead of resuming into an existing output.")
+@click.option("--drop-text", is_flag=True, help="Do not copy the input text into the output (keep only 'fixed').")
+@click.option("--no-score", is_flag=True, help="Skip the garble score (faster).")
+@click.option("--markdown", is_flag=True, help="Treat JSON Lines texts as Markdown (files: by extension).")
+@click.option("--progress/--no-progress", default=None,
+              help="Progress bar on stderr [default: only when stderr is a terminal].")
+def batch(paths, output, text_field, jobs, chunk_size, overwrite, drop_text, no_score, markdown, progress,
+          **params) -> None:
+    """Repair many documents: INPUT is a JSON Lines file (one object a line, '-' for stdin)
+    or a directory of text files; each record becomes one JSON line in OUTPUT with its
+    findings, garble score and repaired text under the key "ungarble".
+
+    A bad record (not JSON, or without the text field) becomes an error line and the
+    run goes on. Interrupted? Run the same command again: it finishes the records
+    that are missing and never repeats one. Exit status: 0 done, 1 done but some
+    records were bad, 2 the run could not complete.
+    """
+    from .batch import BatchConfig, BatchError, default_jobs, is_jsonl, run_batch
+    from .checks import BackendUnavailable
+
+    if len(paths) != 1:
+        raise click.UsageError("batch takes exactly one INPUT (a JSON Lines file, '-' or a directory)")
+    for flag in ("diff_only", "diff_base", "stdin_filename"):
+        if params.get(flag):
+            raise click.UsageError(f"batch does not take --{flag.replace('_', '-')}")
+    source = paths[0]
+    options, file_options, include = _configured(source, params)
+    if markdown:
+        options = dataclasses.replace(options, markdown=True)
+    if is_jsonl(source):
+        file_options = None
+    config = BatchConfig(options=options, text_field=text_field, keep_text=not drop_text, with_score=not no_score)
+    jobs = jobs or default_jobs()
+    show = sys.stderr.isatty() if progress is None else progress
+
+    def resumed(done) -> None:
+        _echo(f"resuming: {done.count:,} records already in {output}")
+
+    try:
+        # A missing back end fails here, once, not in every worker.
+        if options.grammar == "harper":
+            from .checks.harper import load_harper
+
+            load_harper()
+        elif options.grammar == "languagetool":
+            from .api import checks_for
+
+            checks_for(options)
+        stats = run_batch(source, output, config, jobs=jobs, chunk_size=chunk_size,
+                          include=include, overwrite=overwrite, progress=show,
+                          on_resume=resumed, file_options=file_options)
+    except BatchError as exc:
+        _echo(str(exc))
+        sys.exit(EXIT_ERROR)
+    except BackendUnavailable as exc:
+        _echo(str(exc))
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        _echo("interrupted; the records written so far are complete: run the same command again to finish")
+        sys.exit(130)
+    rate = stats.written / stats.seconds if stats.seconds else 0.0
+    where = "stdout" if output == "-" else output
+    _echo(f"{stats.written:,} records written to {where} ({stats.errors:,} bad, {stats.changed:,} changed) "
+          f"in {stats.seconds:.1f} s ({rate:,.0f} records/s, {jobs} jobs)"
+          + (f"; {stats.resumed:,} were already done" if stats.resumed else ""))
+    bad = stats.errors + stats.resumed_errors
+    sys.exit(EXIT_BAD_RECORDS if bad else EXIT_DONE)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    batch()
