@@ -43,6 +43,10 @@ STEPS: dict[str, tuple[str, str, str, str]] = {
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 # Lines that are plain ASCII prose without entities or escapes cannot need ftfy.
 _NEEDS_FTFY = re.compile(r"[^\t\n\r\x20-\x7e]|&")
+# Clean English typography alone is never damage ftfy would repair (mojibake always brings
+# other characters along), so lines with nothing else skip ftfy, and a clean text never imports it.
+_TYPOGRAPHY = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u2022\u00a0\u2009\u200a\u202f\u2060\u2032\u2033"
+_NEEDS_FTFY_KEEPING_QUOTES = re.compile(f"[^\\t\\n\\r\\x20-\\x7e{_TYPOGRAPHY}]|&[#A-Za-z]")
 
 
 def _config(options: Options):
@@ -68,7 +72,8 @@ def _lines(text: str) -> Iterator[tuple[int, str]]:
 
 def find(text: str, options: Options) -> list[Finding]:
     """Findings (each with an edit) for every change ftfy would make to ``text``."""
-    if not _NEEDS_FTFY.search(text):
+    needs_ftfy = _NEEDS_FTFY if options.uncurl_quotes else _NEEDS_FTFY_KEEPING_QUOTES
+    if not needs_ftfy.search(text):
         return []
     import ftfy
 
@@ -76,7 +81,7 @@ def find(text: str, options: Options) -> list[Finding]:
     findings: list[Finding] = []
     for offset, line in _lines(text):
         body = line.rstrip("\r\n")
-        if not _NEEDS_FTFY.search(body):
+        if not needs_ftfy.search(body):
             continue
         fixed, plan = ftfy.fix_and_explain(body, config)
         if fixed == body:

@@ -23,6 +23,7 @@ import os
 import re
 import sys
 import threading
+from concurrent.futures import Future
 from typing import Any, Iterator, Sequence
 
 from ..model import Edit, Finding, Severity, Span
@@ -101,7 +102,7 @@ QUIET_KINDS: frozenset[str] = frozenset({"Enhancement", "Readability", "Regional
 
 _DIALECTS = {"us": "AMERICAN", "gb": "BRITISH", "ca": "CANADIAN", "au": "AUSTRALIAN", "in": "INDIAN"}
 
-_LINTERS: dict[str, Any] = {}
+_LINTERS: dict[str, Future] = {}
 _LOCK = threading.Lock()
 
 
@@ -133,17 +134,35 @@ def load_harper() -> Any:
     return harper
 
 
-def linter_for(dialect: str) -> Any:
-    """The process-wide Harper linter for a dialect, built on first use."""
+def prepare(dialect: str) -> Future:
+    """Start building the process-wide linter for a dialect in the background.
+
+    Building Harper's dictionary takes about a second and releases the GIL, so the rest of
+    start-up (reading, rule packs, encoding repair) runs meanwhile. Import problems are
+    raised here, at once; the build's own errors when the linter is first needed.
+    """
     if dialect not in _DIALECTS:
         raise ValueError(f"unknown dialect {dialect!r}; expected one of {', '.join(_DIALECTS)}")
     with _LOCK:
-        linter = _LINTERS.get(dialect)
-        if linter is None:
+        future = _LINTERS.get(dialect)
+        if future is None:
             harper = load_harper()
-            linter = harper.Linter(getattr(harper.Dialect, _DIALECTS[dialect]))
-            _LINTERS[dialect] = linter
-        return linter
+            future = Future()
+
+            def build() -> None:
+                try:
+                    future.set_result(harper.Linter(getattr(harper.Dialect, _DIALECTS[dialect])))
+                except BaseException as exc:  # handed to whoever waits for the linter
+                    future.set_exception(exc)
+
+            threading.Thread(target=build, name=f"harper-{dialect}", daemon=True).start()
+            _LINTERS[dialect] = future
+        return future
+
+
+def linter_for(dialect: str) -> Any:
+    """The process-wide Harper linter for a dialect, built on first use."""
+    return prepare(dialect).result()
 
 
 def rule_id(kind: str, rule: str | None) -> str:
@@ -166,7 +185,7 @@ class HarperCheck:
     @classmethod
     def for_options(cls, options: Options) -> "HarperCheck":
         check = cls(options.dialect)
-        linter_for(options.dialect)  # fail now (BackendUnavailable) rather than mid-run
+        prepare(options.dialect)  # fail now (BackendUnavailable) rather than mid-run; build meanwhile
         return check
 
     def raw_lints(self, text: str, options: Options) -> list[tuple[str, Any]]:
