@@ -43,7 +43,7 @@ def test_fix_write_repairs_then_a_second_run_is_clean(mojibake):
 
 def test_clean_text_stays_byte_for_byte(tmp_path):
     clean = tmp_path / "clean.txt"
-    data = "He said “no” — naïve, isn’t it?\r\nSecond line without newline".encode()
+    data = "He said “no” — naïve, isn’t it?\r\nSecond line, no final newline.".encode()
     clean.write_bytes(data)
     assert invoke("fix", "--write", *GRAMMAR_OFF, str(clean)).exit_code == 0
     assert clean.read_bytes() == data
