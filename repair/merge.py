@@ -171,6 +171,22 @@ def _paragraph(text: str, span: Span) -> tuple[int, int]:
     return start, max(end, span.end)
 
 
+_WINDOW = 160  # characters of context either side: enough for any rule that could undo a word fix
+
+
+def _window(text: str, span: Span) -> tuple[int, int]:
+    """The fix's paragraph, cut to a window around it at whitespace, so that a long paragraph
+    with many grammar findings is not re-checked whole for each one."""
+    start, end = _paragraph(text, span)
+    if span.start - start > _WINDOW:
+        cut = text.rfind(" ", start, span.start - _WINDOW)
+        start = cut + 1 if cut >= 0 else start
+    if end - span.end > _WINDOW:
+        cut = text.find(" ", span.end + _WINDOW, end)
+        end = cut if cut >= 0 else end
+    return start, end
+
+
 class _Undo:
     """Whether one round of our safe edits (encoding repair, rules) reverts a grammar fix."""
 
@@ -188,7 +204,7 @@ class _Undo:
     def would_undo(self, fix: Edit) -> bool:
         if self.fixer is None:
             return False
-        start, end = _paragraph(self.text, fix.span)
+        start, end = _window(self.text, fix.span)
         para = self.text[start:end]
         local = Edit(fix.span.shift(-start), fix.replacement, fix.rule, fix.safety)
         edited = edit_engine.apply(para, [local])
