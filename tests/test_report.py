@@ -78,3 +78,7 @@ def test_word_diff_shows_only_changed_words():
     out = diff.words("x", "keep\nthey arrive at the at the port\n", "keep\nthey arrive at the port\n", colour=False)
     assert out == "x:2:\nthey arrive at the [-at the -]port\n"
     assert diff.unified("x", "same", "same") == diff.words("x", "same", "same", colour=False) == ""
+
+
+def test_absolute_paths_get_git_style_prefixes():
+    assert diff.unified("/tmp/x.txt", "a cafÃ©\n", "a café\n").startswith("--- a/tmp/x.txt\n+++ b/tmp/x.txt\n")

@@ -19,7 +19,8 @@ def unified(path: str, before: str, after: str, *, context: int = 3) -> str:
     if before == after:
         return ""
     out: list[str] = []
-    diff = difflib.unified_diff(_lines(before), _lines(after), f"a/{path}", f"b/{path}", n=context)
+    name = path.lstrip("/")  # as git does: an absolute path becomes a/tmp/x, not a//tmp/x
+    diff = difflib.unified_diff(_lines(before), _lines(after), f"a/{name}", f"b/{name}", n=context)
     for line in diff:
         if line.startswith(("---", "+++")):
             out.append(line.rstrip("\n") + "\n")
