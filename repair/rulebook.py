@@ -7,9 +7,14 @@ rule id is rejected with :class:`RuleFileError`, whose message names the file,
 the line and the reason for every problem found.
 
 Matching is bounded: each rule runs under the ``regex`` module's timeout, and
-an overrun becomes a :class:`RuleTimeout`, which :func:`run_rule` turns into an
+an overrun becomes a :class:`RuleTimeout`, which :func:`run_rules` turns into an
 error finding ``internal.rule-timeout`` naming the rule, while the other rules
 still run.
+
+Speed: :func:`run_rules` asks each rule's ``gate`` first (its kind's exact
+``precheck`` on facts computed once per text and shared by all rules, then its
+``prefilter`` regex) and runs a rule only where it can fire. On clean prose
+almost every rule is skipped on almost every paragraph.
 """
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ import yaml
 
 from .model import Finding, Span
 from .rulekinds import base as _base
-from .rulekinds.base import KINDS, Examples, Key, Rule, load_words
+from .rulekinds.base import KINDS, Examples, Facts, Key, Rule, load_words
 
 TIMEOUT_RULE = "internal.rule-timeout"
 DEFAULT_TIMEOUT = 1.0
@@ -42,6 +47,8 @@ COMMON_KEYS = {
     "examples": Key("examples", required=True),
     "description": Key("str", default=""),
     "timeout": Key("float", default=DEFAULT_TIMEOUT, doc="seconds of matching allowed per text"),
+    "prefilter": Key("regex", doc="a cheap regex that matches wherever the rule can fire; "
+                                  "the rule only runs on texts where it matches"),
 }
 
 
@@ -281,6 +288,7 @@ def _build(data: Any, lines: dict, path: Path, problems: list) -> Rule | None:
         id=values["id"], message=values["message"], severity=values["severity"], safety=values["safety"],
         examples=examples, path=file, line=lines.get(("id",), 1), timeout=values["timeout"],
         description=values["description"], params=params, scope=cls.SCOPE,
+        prefilter=values["prefilter"],
     )
     try:
         rule.setup()
@@ -353,13 +361,20 @@ def timeout_finding(exc: RuleTimeout) -> Finding:
 
 
 def run_rules(rules: Iterable[Rule], text: str) -> list[Finding]:
-    """Run rules over one text; a rule that times out yields an error finding naming it."""
+    """Run rules over one text, in order; a rule that times out yields an error finding naming it.
+
+    Each rule's ``gate`` (exact prechecks on facts shared by all rules) decides first
+    whether it can fire at all; the findings are the same as running every rule.
+    """
     found: list[Finding] = []
+    facts = Facts(text)
     for rule in rules:
         try:
-            found.extend(run_rule(rule, text))
-        except RuleTimeout as exc:
-            found.append(timeout_finding(exc))
+            if not rule.gate(text, facts):
+                continue
+            found.extend(rule.find(text))
+        except TimeoutError:
+            found.append(timeout_finding(RuleTimeout(rule)))
     return found
 
 

@@ -7,6 +7,7 @@ to this package.
 """
 from __future__ import annotations
 
+import itertools
 import operator
 import re
 from dataclasses import dataclass, field
@@ -101,12 +102,25 @@ class Rule:
         """``precheck``, then the rule's ``prefilter`` regex (a timeout there means: run the rule)."""
         if not self.precheck(text, facts):
             return False
-        if self.prefilter is not None:
-            try:
-                return self.prefilter.search(text, timeout=self.timeout) is not None
-            except TimeoutError:
-                return True
-        return True
+        pre = self.prefilter
+        if pre is None:
+            return True
+        try:
+            if self.__dict__.get("_line_start") is None:
+                self._line_start = line_anchored(pre)
+            if self._line_start:
+                # every match starts a line: try only there
+                pos = 0
+                while pos != -1:
+                    if pre.match(text, pos, timeout=self.timeout) is not None:
+                        return True
+                    pos = text.find("\n", pos)
+                    if pos != -1:
+                        pos += 1
+                return False
+            return pre.search(text, timeout=self.timeout) is not None
+        except TimeoutError:
+            return True
 
     def find(self, text: str) -> list[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -144,6 +158,39 @@ class Rule:
             fix = Edit(span, replacement, self.id, level)
         shown = match if match is not None else chunk
         return Finding(self.id, SOURCE, self.severity, self.render(shown, **extra), span, chunk, fix)
+
+
+def line_anchored(pattern: regex.Pattern) -> bool:
+    """Is every match of ``pattern`` at a line start? True for ``(?m)^...`` without a
+    top-level alternative (the only form recognised)."""
+    src = pattern.pattern
+    if pattern.flags & regex.WORD:
+        return False  # other line separators count too
+    if not src.startswith("(?m)^") and not (pattern.flags & regex.MULTILINE and src.startswith("^")):
+        return False
+    depth = 0
+    i = 0
+    in_class = False
+    while i < len(src):
+        c = src[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+        elif c == "[":
+            in_class = True
+            if src[i + 1:i + 2] == "]":
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return False
+        i += 1
+    return True
 
 
 def load_words(value: Any, base: Path) -> tuple[str, ...]:
@@ -199,22 +246,28 @@ def inside_quotes(text: str, pos: int) -> bool:
 # modifiers and General Punctuation (curly quotes, dashes, word joiner). A text made only
 # of these holds no CJK, Cyrillic, Greek, full-width or other script the script and
 # charmap rules look for.
-_EXOTIC = re.compile("[^\x00-\u02ff\u2000-\u206f]")
+# (U+02EA and U+02EB are Bopomofo tone marks, so not ordinary.)
+ORDINARY_RANGES = ((0x0000, 0x02E9), (0x02EC, 0x02FF), (0x2000, 0x206F))
+_EXOTIC = re.compile("[^" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ORDINARY_RANGES) + "]")
 
 
 def _safe_token_chars() -> str:
     """The characters on which the fast tokenizer (``re``) and the rules' ``regex`` agree.
 
-    For each of them, ``re`` and ``regex`` agree on ``\\w`` and on letters
-    (``[^\\W\\d_]``), and its case fold consists of such characters too. On a text
+    For each of them, ``re`` and ``regex`` agree on ``\\w``, ``\\d`` and letters
+    (``[^\\W\\d_]``), its case fold consists of such characters too, and two of them
+    that ``regex`` matches case-insensitively have the same case fold (tested). On a text
     made of them, :attr:`Facts.words` tokenizes exactly as ``WORD`` does.
     """
     cand = [chr(c) for c in list(range(0x0000, 0x0250)) + list(range(0x2000, 0x2070))]
     ok = set()
     for c in cand:
         if (bool(re.match(r"[^\W\d_]", c)) == bool(regex.match(r"[^\W\d_]", c))
-                and bool(re.match(r"\w", c)) == bool(regex.match(r"\w", c))):
+                and bool(re.match(r"\w", c)) == bool(regex.match(r"\w", c))
+                and bool(re.match(r"\d", c)) == bool(regex.match(r"\d", c))):
             ok.add(c)
+    # regex's case-insensitive matching takes dotless ı for I (casefold does not)
+    ok.discard("\u0131")
     changed = True
     while changed:
         changed = False
@@ -227,8 +280,24 @@ def _safe_token_chars() -> str:
 
 SAFE_TOKEN_CHARS = _safe_token_chars()
 _UNSAFE_FOR_TOKENS = re.compile("[^" + "".join(re.escape(c) for c in SAFE_TOKEN_CHARS) + "]")
-_FAST_WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
-_ONE = b"\x01"
+# words with their digits ("5th"): a unit word is never next to a digit
+_FAST_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[\x01-\x08\x0e-\x19]")
+# Punctuation that is never part of a word, a white-space separator or a comma-like
+# separator: each becomes a mark token of its own (a control character), so the words on
+# either side of it are not adjacent. Different marks never compare equal.
+MARKS = {".": "\x01", "!": "\x02", "?": "\x03", "(": "\x04", ")": "\x05", "[": "\x06", "]": "\x07",
+         '"': "\x08", "“": "\x0e", "”": "\x0f", "‘": "\x10", "—": "\x11", "–": "\x12",
+         ",": "\x13", ";": "\x14", ":": "\x15", "…": "\x16", "/": "\x17", "*": "\x18", "&": "\x19",
+         "\u2060": "\x19"}
+_MARK_CHARS = frozenset(chr(c) for c in list(range(1, 9)) + list(range(0x0e, 0x1a)))
+COMMA_MARKS = frozenset("\x13\x14\x15")
+_COMMA_MARKS_STR = "\x13\x14\x15"  # a word is never a substring of it (no hashing)
+_LAST_MARK = "\x19"  # every word sorts after every mark
+# A text made only of safe word characters, white space, apostrophes, hyphens and the
+# punctuation MARKS replaces splits, once folded and marked, on white space into the words
+# units are made of: a unit word is bounded by white space or a mark on both sides.
+_SPLITS_LIKE_WORDS = re.compile("[^" + "".join(
+    re.escape(c) for c in SAFE_TOKEN_CHARS if re.match(r"[\w\s'’\-]", c) or c in MARKS) + "]")
 
 
 class Facts:
@@ -238,7 +307,7 @@ class Facts:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._eq: dict[int, bytes] = {}
+        self._eq: dict = {}
 
     @cached_property
     def exotic(self) -> bool:
@@ -247,19 +316,55 @@ class Facts:
 
     @cached_property
     def words(self) -> list[str] | None:
-        """The text's ``WORD`` tokens, case-folded; None when the fast tokenizer could
-        disagree with the ``regex`` module on this text (then prechecks must say yes)."""
+        """The text's ``WORD`` tokens, case-folded, with a ``MARK`` token for each run of
+        punctuation between them; None when the fast tokenizer could disagree with the
+        ``regex`` module on this text (then prechecks must say yes)."""
         text = self.text
-        if not text.isascii() and _UNSAFE_FOR_TOKENS.search(text) is not None:
+        splits = _SPLITS_LIKE_WORDS.search(text) is None
+        if not splits and not text.isascii() and _UNSAFE_FOR_TOKENS.search(text) is not None:
             return None
-        return _FAST_WORD.findall(text.casefold())
+        folded = text.casefold()
+        for ch, mark in MARKS.items():
+            if ch in folded:
+                folded = folded.replace(ch, f" {mark} ")
+        if splits:
+            return folded.split()
+        return _FAST_WORD.findall(folded)
 
-    def same_at(self, distance: int) -> bytes:
-        """Byte i is 1 when ``words[i] == words[i + distance]`` (``words`` must not be None)."""
-        got = self._eq.get(distance)
+    @cached_property
+    def plain_words(self) -> list[str] | None:
+        """``words`` without the punctuation marks."""
+        w = self.words
+        return None if w is None else list(filter(_LAST_MARK.__lt__, w))
+
+    @cached_property
+    def commaless_words(self) -> list[str] | None:
+        """``words`` without the marks of commas, semicolons and colons."""
+        w = self.words
+        return None if w is None else list(itertools.filterfalse(_COMMA_MARKS_STR.__contains__, w))
+
+    def stream(self, which: str) -> list[str] | None:
+        """``words`` ("marked"), ``commaless_words`` or ``plain_words``."""
+        if which == "marked":
+            return self.words
+        return self.commaless_words if which == "commaless" else self.plain_words
+
+    def differ(self, distance: int, which: str = "marked") -> bytes:
+        """Byte i is 0 when ``w[i] == w[i + distance]``, else 1 (``w`` the stream, which
+        must not be None): search it for ``bytes(k)``, k equal words in a row."""
+        key = (distance, which)
+        got = self._eq.get(key)
         if got is None:
-            w = self.words
-            got = self._eq[distance] = bytes(map(operator.eq, w, w[distance:]))
+            w = self.stream(which)
+            got = self._eq[key] = bytes(map(operator.ne, w, w[distance:]))
+        return got
+
+    def positions(self, word: str) -> bytes:
+        """Byte i is 1 when ``words[i] == word``: search it for ``b"\\x01"``."""
+        key = ("at", word)
+        got = self._eq.get(key)
+        if got is None:
+            got = self._eq[key] = bytes(map(operator.eq, self.words, itertools.repeat(word)))
         return got
 
     @cached_property
@@ -268,11 +373,26 @@ class Facts:
         return self.text.split()
 
     def repeated_ngram(self, n: int, tokens: list[str] | None = None) -> bool:
-        """Does some run of ``n`` consecutive tokens occur twice (at different positions)?"""
-        toks = self.tokens if tokens is None else tokens
-        if len(toks) < n + 1:
-            return False
-        if len(set(toks)) == len(toks):
-            return False
-        grams = list(zip(*(toks[i:] for i in range(n))))
-        return len(set(grams)) < len(grams)
+        """Does some run of ``n`` consecutive tokens (default: ``tokens``) occur twice?"""
+        if tokens is not None:
+            return _repeated_ngram(tokens, n)
+        known = self.__dict__.setdefault("_ngrams", {})
+        if n in known:
+            return known[n]
+        # a repeated n-gram holds a repeated m-gram for every m < n
+        if any(not v for m, v in known.items() if m < n):
+            known[n] = False
+        else:
+            known[n] = _repeated_ngram(self.tokens, n)
+        return known[n]
+
+
+def _repeated_ngram(toks: list[str], n: int) -> bool:
+    if len(toks) < n + 1:
+        return False
+    if len(set(toks)) == len(toks):
+        return False
+    if n > 2 and not _repeated_ngram(toks, 2):
+        return False
+    grams = list(zip(*(toks[i:] for i in range(n))))
+    return len(set(grams)) < len(grams)

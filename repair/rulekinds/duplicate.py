@@ -17,15 +17,54 @@ from which removing it is ``safe`` (sizes between take the rule's own safety).
 """
 from __future__ import annotations
 
+import functools
+import re
+
 import regex
 
 from ..model import Finding
-from .base import Key, Rule, kind
+from .base import Facts, Key, Rule, kind
 
-_BLANK = regex.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
 _STARTS = regex.compile(r"(?:^|(?<=[.!?)\]\"”’][ \t]+|\n))(?=[\p{Lu}\"“(])")
 _SENTENCE = regex.compile(r"[^\s].*?(?:[.!?]+[\"”’)\]]*(?=\s|\Z)|\Z)", regex.DOTALL)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " "})
+
+
+# A possible sentence start in text whose white space is collapsed to single spaces:
+# after a closing mark and a space, or after a paragraph break (\x1a). Looser than
+# _SENTENCE's and _STARTS' starts, so every real start is among them.
+_FLAT_STARTS = r"[.!?\"”’)\]'\x1a] (?=(.{%d}))"
+# _BLANK in ``re`` (ASCII only: the same matches)
+_BLANK_RE = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
+# _STARTS, looser: after a closing mark and spaces, or a newline, before a word character
+# or an opening mark (the text start is checked apart)
+_BLOCK_STARTS = re.compile(r"(?:[.!?)\]\"”’][ \t]+|\n)(?=[\w\"“(])")
+
+
+def _repeated_sentence_start(text: str, n: int, paragraphs: bool = False) -> bool:
+    """Do two possible sentence starts begin with the same ``n`` words (white space
+    collapsed)? Every sentence of ``n`` or more words that occurs twice does. With
+    ``paragraphs``, every paragraph start counts as a sentence start too."""
+    if paragraphs:
+        text = _BLANK_RE.sub(" \x1a ", text)
+    flat = " ".join(text.split())
+    size = 2 * n - 1  # the fewest characters n words take
+    starts = _FLAT_STARTS % size
+    keys = re.findall(starts, flat)
+    keys.append(flat[:size])
+    if len(set(keys)) == len(keys):
+        return False  # no two starts share even their first characters
+    groups: dict[str, list[int]] = {flat[:size]: [0]}
+    for m in re.finditer(starts, flat):
+        groups.setdefault(m.group(1), []).append(m.end())
+    for starts in groups.values():
+        if len(starts) > 1:
+            # the same first characters: compare the first n words (identical sentences give
+            # identical windows, however long their words)
+            keys = [flat[p:p + 4096].split(" ", n)[:n] for p in starts]
+            if len({tuple(k) for k in keys}) < len(keys):
+                return True
+    return False
 
 
 def _norm(text: str) -> str:
@@ -61,6 +100,50 @@ class DuplicateRule(Rule):
         safe_min = self.p("safe_min_words")
         return "safe" if safe_min and words >= safe_min else None
 
+    def precheck(self, text: str, facts: Facts) -> bool:
+        """Every finding needs some text twice, found here without the slow regexes.
+
+        A sentence of n or more words found twice: two possible sentence starts followed by
+        the same n words (white space collapsed; folded, across paragraphs, for ``near``);
+        a repeated block: the probe after a possible start occurs again (the rule's own
+        first step); an exact copy of a paragraph: two equal collapsed paragraphs.
+        """
+        unit = self.p("unit")
+        min_words = self.p("min_words")
+        if unit == "sentence":
+            # a repeated sentence of >= min_words words: its first words recur after a start
+            if min_words < 2:
+                return True
+            # two sentences of n words take at least 2 * (2n - 1) + 1 characters
+            return len(text) > 4 * min_words - 2 and _repeated_sentence_start(text, min_words)
+        if unit == "block":
+            # _block_regions' first step: the probe after some start occurs again
+            probe = self.p("probe_chars")
+            if len(text) < 2 * probe:
+                return False
+            if text.find(text[:probe], 1) != -1:
+                return True
+            for m in _BLOCK_STARTS.finditer(text):
+                s = m.end()
+                chunk = text[s:s + probe]
+                if len(chunk) < probe:
+                    return False
+                if text.find(chunk, s + 1) != -1:
+                    return True
+            return False
+        if self.p("match") == "near":
+            # candidates share a sentence of >= min_words words (folded)
+            if min_words < 1:
+                return True
+            folded = text.casefold()
+            for a, b in (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("\u00a0", " ")):
+                if a in folded:
+                    folded = folded.replace(a, b)
+            return _repeated_sentence_start(folded, max(min_words, 1), paragraphs=True)
+        # exact copies of paragraphs: the same white-space-collapsed text twice
+        keys = [k for k in map(" ".join, map(str.split, _BLANK_RE.split(text))) if k]
+        return len(set(keys)) < len(keys)
+
     def find(self, text: str) -> list[Finding]:
         unit = self.p("unit")
         if unit == "paragraph":
@@ -74,7 +157,7 @@ class DuplicateRule(Rule):
     def _paragraph_spans(text: str) -> list[tuple[int, int]]:
         spans = []
         pos = 0
-        for m in _BLANK.finditer(text):
+        for m in _BLANK_RE.finditer(text):
             if m.start() > pos:
                 spans.append((pos, m.start()))
             pos = m.end()

@@ -48,7 +48,12 @@ class PatternRule(Rule):
         self._unsafe_group = "unsafe" in pattern.groupindex
 
     def precheck(self, text: str, facts: Facts) -> bool:
-        return not self._requires or any(r in text for r in self._requires)
+        if not self._requires:
+            return True
+        for r in self._requires:
+            if r in text:
+                return True
+        return False
 
     def find(self, text: str) -> list[Finding]:
         if self._requires and not any(r in text for r in self._requires):

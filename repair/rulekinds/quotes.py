@@ -9,6 +9,10 @@
 - ``hanging-end`` (whole document): the text ends with a lone opening quote.
   The fix (suggest) turns it into the closing quote of an open quotation, or
   removes it when nothing is open.
+- ``unfinished-end`` (whole document): the text stops mid-sentence: its last
+  paragraph has at least ``min_words`` words and ends in a lower-case word or a
+  comma, with no closing punctuation (a truncated translation or scrape).
+  Headings and sign-offs ("Best regards, Ana Lopes") end otherwise. Flag only.
 - ``mixed`` (whole document): both straight and curly apostrophes (or double
   quotes) in one text; the minority style is flagged with a suggested edit to
   the dominant one.
@@ -23,6 +27,8 @@ from .base import Facts, Key, Rule, kind
 _DOUBLE = regex.compile(r"[“”\"]")
 _APOS_STRAIGHT = regex.compile(r"(?<=\p{L})'(?=\p{L})")
 _APOS_CURLY = regex.compile(r"(?<=\p{L})’(?=\p{L})")
+# the last word of a text that stops mid-sentence: lower case, maybe a comma after it
+_UNFINISHED = regex.compile(r"(?<![\p{L}\d'’\-])\p{Ll}[\p{Ll}'’\-]*,?\Z")
 _OPEN_CTX = set(" \t\n\r([{—–-/\u00a0") | {""}
 
 
@@ -54,7 +60,8 @@ def _roles(text: str):
 class QuotesRule(Rule):
     PLACEHOLDERS = ("dominant", "count")
     KEYS = {
-        "mode": Key("str", required=True, choices=("unbalanced", "hanging-end", "mixed")),
+        "mode": Key("str", required=True, choices=("unbalanced", "hanging-end", "unfinished-end", "mixed")),
+        "min_words": Key("int", default=8),
     }
 
     def setup(self) -> None:
@@ -75,7 +82,26 @@ class QuotesRule(Rule):
             return self._unbalanced(text)
         if mode == "hanging-end":
             return self._hanging(text)
+        if mode == "unfinished-end":
+            return self._unfinished(text)
         return self._mixed(text)
+
+    def _unfinished(self, text: str) -> list[Finding]:
+        body = text.rstrip()
+        last = body[-1:]
+        # _UNFINISHED ends in a lower-case letter, an apostrophe, a hyphen or a comma: a cheap
+        # test before the regex (which would try every position of the text)
+        if not last or not (last.islower() or last in ",'’-"):
+            return []
+        m = _UNFINISHED.search(body, max(0, len(body) - 200))
+        if m is None and len(body) > 200:
+            m = _UNFINISHED.search(body)
+        if m is None:
+            return []
+        para_start = max(body.rfind("\n\n"), body.rfind("\r\n\r\n"), body.rfind("\r\r")) + 1
+        if len(body[para_start:].split()) < self.p("min_words"):
+            return []
+        return [self.finding(text, m.start(), m.end())]
 
     def _unbalanced(self, text: str) -> list[Finding]:
         if "“" not in text and '"' not in text:

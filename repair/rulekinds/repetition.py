@@ -30,12 +30,16 @@ from __future__ import annotations
 import regex
 
 from ..model import Finding
-from .base import _ONE, WORD, Facts, Key, Rule, kind
+from .base import _MARK_CHARS, WORD, Facts, Key, Rule, kind
 
 _PREV = regex.compile(r"(" + WORD + r")[ \t\u00a0]*\Z")
 _SENT_START = regex.compile(r"(?:^|[.!?:;][\"'”’)\]]*)\s*\Z")
-# separators the token precheck understands: white space, commas, semicolons, colons
-_LETTER_FREE_SEP = regex.compile(r"(?:[ \t\[\],;:*+?{}()|0-9]|\\[stnr])*")
+# separators the token precheck understands: white space, commas, semicolons, colons (no
+# letters, digits, apostrophes or hyphens)
+_LETTER_FREE_SEP = regex.compile(r"(?:[ \t\[\],;:*+?()|]|\{\d+(?:,\d*)?\}|\\[stnr])*")
+# separators that can only match white space, commas, semicolons and colons (no
+# groups; classes of those only): they never cross a punctuation mark of Facts.words
+_MARK_FREE_SEP = regex.compile(r"(?:[ \t,;:*+?|]|\{\d+(?:,\d*)?\}|\\[stnr]|\[(?:[ \t,;:]|\\[stnr])+\])*")
 _PLAIN_WORD = regex.compile(r"[a-z]+")
 
 
@@ -117,6 +121,21 @@ class RepetitionRule(Rule):
         else:
             self._joiner_words = frozenset()
             self._fast = sep_src is None or _LETTER_FREE_SEP.fullmatch(sep_src) is not None
+        # which token stream keeps the separator's characters out: the default (white space)
+        # and joiners cross no punctuation; other separators may cross commas (or anything)
+        if joiners:
+            self._stream = "marked"
+        elif sep_src is None:
+            # white space only; the stream without comma marks is looser, and shared with
+            # comma-separated rules
+            self._stream = "commaless"
+        elif _MARK_FREE_SEP.fullmatch(sep_src):
+            self._stream = "commaless"
+        else:
+            self._stream = "plain"
+        self._lo, self._hi = lo, hi
+        # k equal words in a row, (min_copies - 1) times: a unit of k words and its copies
+        self._runs = {k: bytes(k * (self.p("min_copies") - 1)) for k in range(lo, hi + 1)}
         if self._safe_joiners and not joiners:
             raise ValueError("'safe_joiners' needs 'joiners'")
         for key in ("allow_pattern", "safe_after_pattern", "never_safe_pattern", "allow_followed_by"):
@@ -167,23 +186,44 @@ class RepetitionRule(Rule):
         words = facts.words
         if words is None:
             return True
-        lo, hi = self.p("min_words"), self.p("max_words")
-        if not self._joiner_words:
-            # a unit of k words right after itself: k equal words at distance k
-            for k in range(lo, hi + 1):
-                if _ONE * k in facts.same_at(k):
-                    return True
+        # Every match is a unit of k words (k in min_words..max_words) followed by its
+        # copies: with a letter-free separator the k words recur at distance k
+        # ((min_copies - 1) * k equal words in a row); with a joiner, at distance k + 1
+        # with the joiner between. A unit on the allow-list is never
+        # reported, so only units not allowed count.
+        lo, hi = self._lo, self._hi
+        if self._joiner_words:
+            for joiner in self._joiner_words:
+                at = facts.positions(joiner)
+                p = at.find(1)
+                while p != -1:
+                    for k in range(lo, hi + 1):
+                        if p >= k and words[p - k:p] == words[p + 1:p + 1 + k]:
+                            unit = words[p - k:p]
+                            if _MARK_CHARS.isdisjoint(unit) and not self._unit_allowed(" ".join(unit)):
+                                return True
+                    p = at.find(1, p + 1)
             return False
-        joiners = self._joiner_words
+        stream = None
         for k in range(lo, hi + 1):
-            same = facts.same_at(k + 1)
-            run = _ONE * k
-            i = same.find(run)
+            diff = facts.differ(k, self._stream)
+            run = self._runs[k]
+            i = diff.find(run)
             while i != -1:
-                if words[i + k] in joiners:
+                if stream is None:
+                    stream = facts.stream(self._stream)
+                unit = stream[i:i + k]
+                if _MARK_CHARS.isdisjoint(unit) and not self._unit_allowed(" ".join(unit)):
                     return True
-                i = same.find(run, i + 1)
+                i = diff.find(run, i + 1)
         return False
+
+    def _unit_allowed(self, unit: str) -> bool:
+        """Is a normalised unit (case-folded words joined by one space) allowed on its own?"""
+        if unit in self._allow:
+            return True
+        pat = self.p("allow_pattern")
+        return pat is not None and pat.fullmatch(unit) is not None
 
     def find(self, text: str) -> list[Finding]:
         if self._requires and not any(r in text for r in self._requires):
