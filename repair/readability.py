@@ -13,6 +13,7 @@ Two layers:
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 import threading
@@ -94,6 +95,7 @@ def words(text: str) -> list[str]:
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
 
 
+@functools.lru_cache(maxsize=65536)  # word frequencies are Zipfian: most lookups repeat
 def estimate_syllables(word: str) -> int:
     """A vowel-group syllable estimate for English (no dictionary): cheap, roughly right.
 
