@@ -1,7 +1,9 @@
 """Shared by fit_score.py and eval_score.py: MLQE-PE / MQM rows and their findings, cached.
 
-Findings come from ``repair.analyse(text, grammar=GRAMMAR)`` (the default ``ungarble``
-run, Harper included). They are cached in ``benchmarks/.cache/`` keyed by text and by a
+Findings come from ``repair.analyse(text, grammar=GRAMMAR)`` with ``GRAMMAR = "none"``:
+the garble score ignores grammar-checker findings (it must give the same figure whatever
+``--grammar`` is), so the fit needs only the rule packs' and the encoding check's. They are
+cached in ``benchmarks/.cache/`` keyed by text and by a
 fingerprint of the rule packs, so a refit after a rule change recomputes them.
 """
 from __future__ import annotations
@@ -19,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _corpora import jsonl, require  # noqa: E402
 
 PAIRS = ("ro-en", "et-en", "ne-en", "si-en", "ru-en")
-GRAMMAR = "harper"
+GRAMMAR = "none"
 CACHE = Path(__file__).resolve().parent / ".cache"
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,7 +31,7 @@ def mlqe(split: str) -> list[dict]:
     rows = []
     for pair in PAIRS:
         for row in jsonl(base / f"{pair}.{split}.jsonl"):
-            rows.append({"pair": pair, "text": row["mt"], "hter": float(row["hter"]),
+            rows.append({"pair": pair, "text": row["mt"], "pe": row["pe_detok"], "hter": float(row["hter"]),
                          "da_z_mean": float(row["da_z_mean"])})
     return rows
 
@@ -85,12 +87,22 @@ def as_findings(text: str, rows: list[list]):
     return [Finding(rule, source, severity, "", Span(s, e), text[s:e]) for rule, source, severity, s, e in rows]
 
 
-def features(rows: list[dict], found: list[list[list]]) -> list[dict[str, float]]:
-    """Features of each row's sentence as ``ungarble score`` computes them (one sentence a row)."""
-    from repair.score import lexicon, sentence_features
+def features(rows: list[dict], found: list[list[list]], with_rates: bool = True) -> list[dict[str, float]]:
+    """Features of each row's sentence as ``ungarble score`` computes them (one sentence a
+    row). ``with_rates=False`` leaves out the edit-rate features (the fit computes those
+    from its own tables)."""
+    from repair.score import edit_rate_features, edit_rates, finding_features, lexicon, rate_keys, text_features
 
     lex = lexicon()
-    return [sentence_features(r["text"], as_findings(r["text"], f), lex) for r, f in zip(rows, found)]
+    rates = edit_rates() if with_rates else None
+    out = []
+    for r, f in zip(rows, found):
+        feats = text_features(r["text"], lex)
+        if rates is not None:
+            feats.update(edit_rate_features(rate_keys(r["text"], lex), rates))
+        feats.update(finding_features(as_findings(r["text"], f)))
+        out.append(feats)
+    return out
 
 
 def rank(values: list[float]) -> list[float]:

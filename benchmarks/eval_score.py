@@ -16,14 +16,28 @@
    machine segment scores above a human one). WMT22 QE dev: Spearman with ``mqm_score``
    (higher = better; want negative).
 
-Findings come from ``repair.analyse(text, grammar="harper")`` and are cached in
-benchmarks/.cache/. Skips when ../shared/corpora is absent.
+3. Clean prose (``clean-prose/``: Standard Ebooks 1859-1925 fiction and essays, CIA World
+   Factbook backgrounds): a sanity check, never used for fitting. The score must stay low
+   on edited English: mean, 95th percentile and share above 50 of the sentence scores,
+   and the mean paragraph score, next to the same figures for MLQE-PE dev MT.
+4. The two seeds (``../shared/seeds/``): document score as read and after
+   ``ungarble fix --unsafe``; the machine translation (001_) must be clearly worse than
+   the scraped article (000_) once the latter's boilerplate is repaired, and the
+   paragraphs with the garble must be the worst.
+
+Findings come from ``repair.analyse(text, grammar="none")`` (the score ignores grammar
+checkers) and are cached in benchmarks/.cache/. Skips when ../shared/corpora is absent.
 """
 from __future__ import annotations
 
 import argparse
+import math
+import os
+import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import _score_data as data
 
@@ -101,6 +115,65 @@ def mqm() -> None:
     print(f"  WMT22 QE dev ({len(qe)} segments): Spearman with mqm_score (higher = better) {rho:.3f}")
 
 
+def _summary(values: list[float]) -> str:
+    v = sorted(values)
+    p95 = v[min(len(v) - 1, math.ceil(0.95 * len(v)) - 1)] if v else 0.0
+    above = sum(1 for x in v if x > 50) / len(v) if v else 0.0
+    return f"mean {sum(v) / max(1, len(v)):5.1f}  p95 {p95:5.1f}  >50 {100 * above:4.1f}%"
+
+
+def clean_prose(reference: bool = True) -> None:
+    from repair.score import score_text
+
+    base = data.require("clean-prose")
+    print("\nClean prose (sanity, not fitted): sentence scores; paragraph scores")
+    sets = {
+        "Standard Ebooks": [r["text_plain"] for r in data.jsonl(base / "standard-ebooks.paragraphs.jsonl")],
+        "CIA Factbook": [r["text"] for r in data.jsonl(base / "cia-world-factbook.background.jsonl")],
+    }
+    for name, paras in sets.items():
+        found = data.findings_for(paras, "clean-" + name.split()[0].lower())
+        sent, para = [], []
+        for text, f in zip(paras, found):
+            sc = score_text(text, data.as_findings(text, f))
+            sent += [s.score for s in sc.sentences]
+            para += [p.score for p in sc.paragraphs]
+        print(f"  {name:16} {len(sent):6d} sentences: {_summary(sent)};  {len(para)} paragraphs: {_summary(para)}")
+    if not reference:
+        return
+    rows = data.mlqe("dev")
+    found = data.findings_for([r["text"] for r in rows], "mlqe-dev")
+    mt = [score_text(r["text"], data.as_findings(r["text"], f)).document for r, f in zip(rows, found)]
+    print(f"  {'MLQE-PE dev MT':16} {len(mt):6d} sentences: {_summary(mt)}")
+    bad = [s for s, r in zip(mt, rows) if r["hter"] >= 0.5]
+    print(f"  {'  of which HTER>=.5':16} {len(bad):4d} sentences: {_summary(bad)}")
+
+
+def seeds() -> None:
+    from repair.score import metrics_for
+
+    folder = data.require("..", "seeds")
+    print("\nSeeds: document garble score as read and after `ungarble fix --unsafe`; worst paragraphs")
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in sorted(Path(folder).glob("*.txt")):
+            fixed = Path(tmp) / path.name
+            fixed.write_bytes(path.read_bytes())
+            subprocess.run([sys.executable, "-m", "repair.cli", "fix", "--unsafe", "--write", str(fixed)],
+                           capture_output=True, cwd=data.ROOT, env={**os.environ, "PYTHONPATH": str(data.ROOT)})
+            import repair
+
+            figures = []
+            for label, p in (("as read", path), ("fixed", fixed)):
+                text = p.read_text(encoding="utf-8")
+                m = metrics_for(text, repair.analyse(text, grammar="none"))
+                figures.append(f"{label} {m['garble_score']:5.1f}")
+                if label == "as read":
+                    worst = sorted(m["paragraphs"], key=lambda q: -q["garble_score"])[:4]
+            print(f"  {path.name[:22]:22} " + "   ".join(figures))
+            for q in worst:
+                print(f"      {q['garble_score']:5.1f}  {q['first_words']}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--no-mqm", action="store_true")
@@ -109,6 +182,8 @@ def main() -> None:
     mlqe_dev()
     if not args.no_mqm:
         mqm()
+    clean_prose()
+    seeds()
     print(f"\n({time.time() - t0:.0f}s)", file=sys.stderr)
 
 

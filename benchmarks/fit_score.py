@@ -1,19 +1,45 @@
 """Fit the garble score on the MLQE-PE train split (all five pairs as ONE model) and write
-``repair/data/score_model.json``.
+``repair/data/score_model.json`` and ``repair/data/edit_rates.tsv``.
 
     python benchmarks/fit_score.py            # fit, report 5-fold cross-validation on train, write
     python benchmarks/fit_score.py --cv-only  # only the cross-validation figures
 
-Only train is read. The ridge penalty is chosen by 5-fold cross-validation on train (mean
-over pairs of the Spearman correlation with HTER). The model is linear in piecewise-linear
-transforms of the numeric features (hinges at train quantiles) and in the finding counts
-(log1p) by rule, prefix, source and severity, so ``repair/score.py`` evaluates it in pure
-Python. Needs numpy (benchmarks only). Skips when ../shared/corpora is absent.
+Only train is read (MLQE-PE v2 train: machine translation, post-edit and HTER of 7,000
+sentences in each of ro-en, et-en, ne-en, si-en, ru-en).
+
+1. **Edit rates.** Each MT sentence's tokens are aligned with its post-edit (difflib); a
+   token outside the matching blocks was changed by the editor. For every token key
+   (:func:`repair.score.rate_key`: a word of the English frequency list, or a class such
+   as ``<unkcap>``) and every pair of adjacent keys, the rate of change minus the rate of
+   its sentence's language pair (so that a word is not suspicious merely because it is
+   frequent in the worst-translated pair), smoothed towards the overall rate with
+   ``SMOOTH`` pseudo-counts. Unknown capitalised words (names) never enter the table, and
+   function words enter only through their pairs: both get the default rate. Keys seen
+   fewer than ``MIN_UNIGRAM`` / ``MIN_BIGRAM`` times
+   are left out of the shipped table. A training sentence's own edit-rate features are
+   computed out of fold (5 folds) so that the fit never sees a sentence scored by a table
+   that counted it.
+2. **Model.** Each numeric feature (:func:`repair.score.text_features`, the edit-rate
+   features) is expanded into ramps between its training quantiles; finding counts by rule
+   and prefix with at least ``MIN_SUPPORT`` training sentences enter linearly. Ridge
+   regression with every weight >= 0 (coordinate descent), so each feature's function is
+   monotone non-decreasing: larger = more suspicious, never the reverse. Target: the
+   sentence's HTER quantile within its language pair.
+3. **Priors.** Rules that barely fire on MLQE-PE (one-word fragments, the reporting
+   inversion, mojibake, ...) get at least the weight in ``KEY_PRIORS`` (in score points per
+   finding); boilerplate, grammar-checker and readability findings never count.
+4. **Scale.** 0 at the 25th percentile of the training predictions, 100 at the 99.5th.
+
+The ridge penalty is chosen by 5-fold cross-validation on train (mean over pairs of the
+Spearman correlation with HTER). Needs numpy (benchmarks only). Skips when
+../shared/corpora is absent.
 """
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
+import math
 import random
 import sys
 import time
@@ -22,111 +48,249 @@ from pathlib import Path
 import _score_data as data
 
 MIN_SUPPORT = 30          # a finding key needs this many training sentences to get its own weight
-ALPHAS = (1.0, 10.0, 100.0, 1000.0)
-QUANTILES = (0.25, 0.5, 0.75)
-KEY_PREFIXES = ("rule:", "prefix:", "source:", "severity:", "per_word:")
+ALPHAS = (1e-4, 1e-3, 1e-2)
+N_QUANTILES = 6           # ramps per numeric feature
+SMOOTH = 20.0             # pseudo-counts pulling a key's edit rate towards the overall rate
+MIN_UNIGRAM = 3           # a word needs this many training occurrences to be in the shipped table
+MIN_BIGRAM = 10           # a word pair needs this many
+KEY_PREFIXES = ("rule:", "prefix:")
+# features computed but not fitted: capitalised words the English list lacks are names, and
+# names (however many) are not garble in English text, whatever MT does to them; a high share
+# of function words is a matter of style (narrative, dialogue) as much as of garble
+EXCLUDED = frozenset(("unk_cap_rate", "cap_rate", "allcaps", "fw_high"))
+NEUTRAL = "<unkcap>"      # never in the edit-rate table: unknown capitalised words (names) get the default
+# Score points one finding of these rules adds at least (they rarely fire on MLQE-PE, so
+# the fit cannot weigh them; the figures are judgement, stated here and in the model).
+KEY_PRIORS = {
+    "rule:mt.fragment": 30.0, "rule:mt.reporting-inversion": 30.0, "rule:mt.missing-subject": 20.0,
+    "rule:mt.repetition-loop": 40.0, "rule:mt.doubled-verb": 25.0, "rule:mt.repeated-phrase": 25.0,
+    "rule:mt.stray-period": 10.0, "rule:script.foreign-run": 25.0, "rule:script.mixed-word": 20.0,
+    "rule:encoding.mojibake": 40.0, "rule:encoding.lossy-mojibake": 40.0, "rule:quotes.unbalanced": 10.0,
+}
 OUT = data.ROOT / "repair" / "data" / "score_model.json"
+RATES_OUT = data.ROOT / "repair" / "data" / "edit_rates.tsv"
+
+
+# --- edit rates -----------------------------------------------------------------------------
+
+
+def edited_tokens(mt: str, pe: str) -> tuple[list[str], list[int]]:
+    """The rate keys of ``mt``'s tokens and, for each, 1 when the post-edit changed it."""
+    from repair.score import _RATE_TOKEN, lexicon, rate_key
+
+    lex = lexicon()
+    a = _RATE_TOKEN.findall(mt)
+    b = _RATE_TOKEN.findall(pe)
+    sm = difflib.SequenceMatcher(None, [t.lower() for t in a], [t.lower() for t in b], autojunk=False)
+    keep = [0] * len(a)
+    for i, _, n in sm.get_matching_blocks():
+        for k in range(i, i + n):
+            keep[k] = 1
+    return [rate_key(t, lex) for t in a], [1 - k for k in keep]
+
+
+def _function_words() -> frozenset[str]:
+    from repair.score import lexicon
+
+    return lexicon().function_words
+
+
+def pair_keys(keys: list[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in zip(["<s>", *keys], keys)]
+
+
+def rate_table(edits, rows, idx, bigram: bool, min_count: int = 1):
+    """{key: smoothed residual edit rate}, default rate, and counts, from the rows ``idx``."""
+    by_pair: dict[str, list[int]] = {}
+    for i in idx:
+        s = by_pair.setdefault(rows[i]["pair"], [0, 0])
+        s[0] += sum(edits[i][1])
+        s[1] += len(edits[i][1])
+    pair_rate = {p: e / n for p, (e, n) in by_pair.items()}
+    function_words = _function_words()
+    count: dict[str, int] = {}
+    resid: dict[str, float] = {}
+    total = edited = 0.0
+    for i in idx:
+        keys, flags = edits[i]
+        if bigram:
+            keys = pair_keys(keys)
+        off = pair_rate[rows[i]["pair"]]
+        for k, e in zip(keys, flags):
+            if NEUTRAL in k:  # a name the English list lacks is not evidence of garble
+                continue
+            if not bigram and k in function_words:  # closed-class words count through their pairs only
+                continue
+            count[k] = count.get(k, 0) + 1
+            resid[k] = resid.get(k, 0.0) + e - off
+            total += 1
+            edited += e - off
+    p0 = edited / total
+    table = {k: (resid[k] + SMOOTH * p0) / (count[k] + SMOOTH) for k in count if count[k] >= min_count}
+    return table, p0, count
+
+
+def rates_from(edits, rows, idx, prune: bool = True):
+    from repair.score import EditRates
+
+    uni, pu, _ = rate_table(edits, rows, idx, False, MIN_UNIGRAM if prune else 1)
+    bi, pb, _ = rate_table(edits, rows, idx, True, MIN_BIGRAM if prune else 1)
+    return EditRates(uni, bi, pu, pb)
+
+
+def rate_features(edits, rows, idx, table_idx=None, folds: int = 5, seed: int = 7):
+    """Edit-rate features of the rows ``idx``: from a table of ``table_idx`` when given,
+    otherwise out of fold (each row from a table of the other folds of ``idx``)."""
+    from repair.score import edit_rate_features
+
+    idx = list(idx)
+    if table_idx is not None:
+        rates = rates_from(edits, rows, table_idx)
+        return [edit_rate_features(edits[i][0], rates) for i in idx]
+    order = idx[:]
+    random.Random(seed).shuffle(order)
+    out = {}
+    for k in range(folds):
+        held = set(order[k::folds])
+        rates = rates_from(edits, rows, [i for i in idx if i not in held])
+        for i in held:
+            out[i] = edit_rate_features(edits[i][0], rates)
+    return [out[i] for i in idx]
+
+
+# --- the additive model -----------------------------------------------------------------------
 
 
 def design(feats, spec=None):
-    """Columns: numeric features with hinges, then finding keys. ``spec`` fixes them (from train)."""
+    """Ramp columns of the numeric features, then finding keys. ``spec`` fixes them (from train)."""
     import numpy as np
 
     if spec is None:
-        numeric = sorted({k for f in feats for k in f if not k.startswith(KEY_PREFIXES)})
+        numeric = sorted({k for f in feats for k in f if not k.startswith(KEY_PREFIXES) and k not in EXCLUDED})
         support: dict[str, int] = {}
         for f in feats:
             for k in f:
                 if k.startswith(KEY_PREFIXES):
                     support[k] = support.get(k, 0) + 1
-        keys = sorted(k for k, n in support.items() if n >= MIN_SUPPORT)
-        spec = {"numeric": {}, "keys": keys}
+        spec = {"numeric": {}, "keys": sorted(k for k, n in support.items() if n >= MIN_SUPPORT)}
         for name in numeric:
             col = np.array([f.get(name, 0.0) for f in feats])
-            lo, hi = np.quantile(col, [0.005, 0.995])
-            col = np.clip(col, lo, hi)
-            knots = sorted({float(q) for q in np.quantile(col, QUANTILES) if lo < q < hi})
-            spec["numeric"][name] = {"clip": [float(lo), float(hi)], "knots": knots}
+            lo, hi = (float(v) for v in np.quantile(col, [0.0, 0.995]))
+            knots = sorted({float(q) for q in np.quantile(np.clip(col, lo, hi), np.linspace(0, 1, N_QUANTILES + 1))})
+            if hi > lo and len(knots) < 2:
+                knots = [lo, hi]
+            spec["numeric"][name] = knots
     cols, names = [], []
-    for name, s in spec["numeric"].items():
-        col = np.clip(np.array([f.get(name, 0.0) for f in feats]), *s["clip"])
-        cols.append(col)
-        names.append((name, -1))
-        for i, k in enumerate(s["knots"]):
-            cols.append(np.maximum(0.0, col - k))
-            names.append((name, i))
+    for name, knots in spec["numeric"].items():
+        col = np.array([f.get(name, 0.0) for f in feats])
+        for a, b in zip(knots, knots[1:]):
+            cols.append(np.clip((col - a) / (b - a), 0.0, 1.0))
+            names.append((name, a, b))
     for key in spec["keys"]:
         cols.append(np.array([f.get(key, 0.0) for f in feats]))
-        names.append((key, None))
+        names.append((key, None, None))
     return np.column_stack(cols), names, spec
 
 
-def ridge(X, y, alpha):
-    """Ridge regression with every weight >= 0 (active set: drop the most negative column, refit)."""
+def ridge(X, y, alpha, iterations: int = 300):
+    """Ridge regression with every weight >= 0 (cyclic coordinate descent on the covariance)."""
     import numpy as np
 
     mu = X.mean(axis=0)
-    sd = X.std(axis=0)
-    sd[sd == 0] = 1.0
-    Z = (X - mu) / sd
-    active = np.ones(X.shape[1], dtype=bool)
-    active[X.std(axis=0) == 0] = False
+    Z = X - mu
     yc = y - y.mean()
-    G = Z.T @ Z
-    r = Z.T @ yc
-    while True:
-        idx = np.flatnonzero(active)
-        beta = np.zeros(X.shape[1])
-        beta[idx] = np.linalg.solve(G[np.ix_(idx, idx)] + alpha * np.eye(len(idx)), r[idx])
-        neg = beta < 0
-        if not neg.any():
+    G = Z.T @ Z / len(y)
+    r = Z.T @ yc / len(y)
+    beta = np.zeros(X.shape[1])
+    diag = np.diag(G) + alpha
+    for _ in range(iterations):
+        change = 0.0
+        for j in range(len(beta)):
+            if diag[j] <= alpha:  # constant column
+                continue
+            new = max(0.0, (r[j] - G[j] @ beta + G[j, j] * beta[j]) / diag[j])
+            change = max(change, abs(new - beta[j]))
+            beta[j] = new
+        if change < 1e-7:
             break
-        active[neg & (beta <= beta[neg].min() * 0.5)] = False
-    w = beta / sd
-    b = y.mean() - float(w @ mu)
-    return b, w
+    return float(y.mean() - mu @ beta), beta
 
 
-def calibrate(pred, hter=None, low=0.25, high=0.995):
-    """The score scale, linear in the prediction: 0 at the 25th percentile of the training
-    translations' predictions (a quarter of raw MT looks this clean or cleaner), 100 at the
-    99.5th; clipped outside. Monotone, so it changes no ranking."""
+def target(rows):
+    """Within-pair quantile of HTER: rank within a pair is what is measured."""
     import numpy as np
 
-    lo, hi = (round(float(np.quantile(pred, q)), 6) for q in (low, high))
-    return [[lo, 0.0], [hi, 1.0]]
+    y = np.zeros(len(rows))
+    for pair in data.PAIRS:
+        idx = [i for i, r in enumerate(rows) if r["pair"] == pair]
+        for i, rk in zip(idx, data.rank([rows[i]["hter"] for i in idx])):
+            y[i] = rk / len(idx)
+    return y
 
 
-def per_pair_spearman(pred, rows, target="hter"):
+def per_pair_spearman(pred, rows, target_name="hter"):
     out = {}
     for pair in data.PAIRS:
         idx = [i for i, r in enumerate(rows) if r["pair"] == pair]
-        out[pair] = data.spearman([float(pred[i]) for i in idx], [rows[i][target] for i in idx])
+        out[pair] = data.spearman([float(pred[i]) for i in idx], [rows[i][target_name] for i in idx])
     return out
 
 
-def cross_validate(feats, rows, y, alpha, folds=5, seed=13):
+def with_rates(base, rates):
+    return [{**b, **r} for b, r in zip(base, rates)]
+
+
+def cross_validate(base, edits, rows, y, alphas, folds=5, seed=13):
     import numpy as np
 
     order = list(range(len(rows)))
     random.Random(seed).shuffle(order)
-    pred = np.zeros(len(rows))
+    preds = {a: np.zeros(len(rows)) for a in alphas}
     for k in range(folds):
         test = set(order[k::folds])
         tr = [i for i in range(len(rows)) if i not in test]
         te = sorted(test)
-        X_tr, _, spec = design([feats[i] for i in tr])
-        X_te, _, _ = design([feats[i] for i in te], spec)
-        b, w = ridge(X_tr, y[tr], alpha)
-        pred[te] = b + X_te @ w
-    return per_pair_spearman(pred, rows)
+        f_tr = with_rates([base[i] for i in tr], rate_features(edits, rows, tr))
+        f_te = with_rates([base[i] for i in te], rate_features(edits, rows, te, table_idx=tr))
+        X_tr, _, spec = design(f_tr)
+        X_te, _, _ = design(f_te, spec)
+        for a in alphas:
+            b, w = ridge(X_tr, y[tr], a)
+            preds[a][te] = b + X_te @ w
+        print(f"  fold {k + 1}/{folds}", file=sys.stderr)
+    return {a: per_pair_spearman(p, rows) for a, p in preds.items()}
+
+
+def export(names, w, b, spec):
+    """Ramp weights -> each feature's (x, y) points; key weights."""
+    numeric: dict[str, dict[str, list[float]]] = {}
+    keys: dict[str, float] = {}
+    for (name, lo, hi), weight in zip(names, w):
+        if lo is None:
+            keys[name] = round(float(weight), 6)
+            continue
+        pts = numeric.setdefault(name, {"x": [round(spec["numeric"][name][0], 6)], "y": [0.0]})
+        pts["x"].append(round(hi, 6))
+        pts["y"].append(round(pts["y"][-1] + float(weight), 6))
+    numeric = {k: v for k, v in numeric.items() if v["y"][-1] > 0}
+    return numeric, keys
+
+
+def write_rates(rates, path: Path) -> None:
+    lines = ["# ungarble garble score: how often MLQE-PE post-editors changed a token of machine translation",
+             "# (residual to its language pair's rate, smoothed); written by benchmarks/fit_score.py",
+             "# kind (u = token, b = token after token; <s> = sentence start)\tkey\trate",
+             f"u\t<default>\t{rates.unigram_default:.4f}", f"b\t<default>\t{rates.bigram_default:.4f}"]
+    lines += [f"u\t{k}\t{v:.4f}" for k, v in sorted(rates.unigrams.items())]
+    lines += [f"b\t{k}\t{v:.4f}" for k, v in sorted(rates.bigrams.items())]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cv-only", action="store_true")
     ap.add_argument("--out", default=str(OUT))
-    ap.add_argument("--target", choices=("hter", "rank"), default="rank")
+    ap.add_argument("--rates-out", default=str(RATES_OUT))
     ap.add_argument("--alphas", default=",".join(str(a) for a in ALPHAS))
     args = ap.parse_args()
     import numpy as np
@@ -134,63 +298,61 @@ def main() -> None:
     t0 = time.time()
     rows = data.mlqe("train")
     found = data.findings_for([r["text"] for r in rows], "mlqe-train")
-    feats = data.features(rows, found)
-    y = np.clip(np.array([r["hter"] for r in rows]), 0.0, 1.0)
-    if args.target == "rank":  # within-pair quantile of HTER: rank within a pair is what is measured
-        for pair in data.PAIRS:
-            idx = [i for i, r in enumerate(rows) if r["pair"] == pair]
-            ranks = data.rank([rows[i]["hter"] for i in idx])
-            for i, rk in zip(idx, ranks):
-                y[i] = rk / len(idx)
+    base = data.features(rows, found, with_rates=False)
+    edits = [edited_tokens(r["text"], r["pe"]) for r in rows]
+    y = target(rows)
     print(f"{len(rows)} training sentences, features in {time.time() - t0:.0f}s", file=sys.stderr)
 
+    alphas = [float(a) for a in args.alphas.split(",")]
+    cvs = cross_validate(base, edits, rows, y, alphas)
     best = None
-    for alpha in [float(a) for a in args.alphas.split(",")]:
-        cv = cross_validate(feats, rows, y, alpha)
+    for a, cv in cvs.items():
         mean = sum(cv.values()) / len(cv)
-        print(f"alpha={alpha:g}: 5-fold CV Spearman with HTER (train) "
+        print(f"alpha={a:g}: 5-fold CV Spearman with HTER (train) "
               + " ".join(f"{p} {v:.3f}" for p, v in cv.items()) + f"  mean {mean:.3f}")
         if best is None or mean > best[0]:
-            best = (mean, alpha, cv)
+            best = (mean, a, cv)
     if args.cv_only:
         return
     mean, alpha, cv = best
+    idx = list(range(len(rows)))
+    feats = with_rates(base, rate_features(edits, rows, idx))
     X, names, spec = design(feats)
     b, w = ridge(X, y, alpha)
-    numeric: dict[str, dict] = {}
-    keys: dict[str, float] = {}
-    for (name, part), weight in zip(names, w):
-        if part is None:
-            keys[name] = round(float(weight), 6)
-        elif part == -1:
-            numeric[name] = {"clip": [round(v, 6) for v in spec["numeric"][name]["clip"]],
-                             "knots": [round(v, 6) for v in spec["numeric"][name]["knots"]],
-                             "w": [round(float(weight), 6)]}
-        else:
-            numeric[name]["w"].append(round(float(weight), 6))
+    numeric, keys = export(names, w, b, spec)
     pred = b + X @ w
-    calibration = calibrate(pred, np.array([r["hter"] for r in rows]))
+    lo, hi = (round(float(v), 6) for v in np.quantile(pred, [0.25, 0.995]))
+    priors = {}
+    for key, points in KEY_PRIORS.items():
+        floor = round(points * (hi - lo) / 100.0 / math.log(2), 6)  # one finding counts log1p(1)
+        if keys.get(key, 0.0) < floor:
+            keys[key] = floor
+            priors[key] = points
     model = {
-        "version": 1,
+        "version": 2,
         "intercept": round(b, 6),
         "numeric": numeric,
         "keys": dict(sorted(keys.items(), key=lambda kv: -abs(kv[1]))),
-        "calibration": calibration,
+        "calibration": [[lo, 0.0], [hi, 1.0]],
         "meta": {
-            "target": f"{args.target} ({'within-pair quantile of HTER' if args.target == 'rank' else 'HTER clipped to 0..1'}); "
-                      "score = 100 * (prediction - q25) / (q99.5 - q25) of the training predictions, clipped",
-            "trained_on": "MLQE-PE v2 train, ro-en et-en ne-en si-en ru-en together "
-                          f"({len(rows)} sentences)",
+            "target": "within-pair quantile of HTER; score = 100 * (prediction - q25) / (q99.5 - q25) "
+                      "of the training predictions, clipped",
+            "trained_on": f"MLQE-PE v2 train, ro-en et-en ne-en si-en ru-en together ({len(rows)} sentences)",
             "findings": f"repair.analyse(text, grammar={data.GRAMMAR!r}), rules fingerprint "
                         f"{data.rules_fingerprint()}",
             "ridge_alpha": alpha,
             "cv_spearman_hter": {p: round(v, 4) for p, v in cv.items()},
             "min_support": MIN_SUPPORT,
+            "key_priors": priors,
+            "edit_rates": {"smooth": SMOOTH, "min_unigram": MIN_UNIGRAM, "min_bigram": MIN_BIGRAM},
             "fitted_by": "benchmarks/fit_score.py",
         },
     }
+    rates = rates_from(edits, rows, idx)
+    write_rates(rates, Path(args.rates_out))
     Path(args.out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}: {len(numeric)} numeric features, {len(keys)} finding keys, alpha {alpha:g}")
+    print(f"wrote {args.out}: {len(numeric)} numeric features, {len(keys)} finding keys, alpha {alpha:g}; "
+          f"{args.rates_out}: {len(rates.unigrams)} tokens, {len(rates.bigrams)} pairs")
 
 
 if __name__ == "__main__":

@@ -1,36 +1,46 @@
 """The garble score: 0 (clean) to 100 (unreadable) for each sentence, paragraph and document.
 
-A sentence's score is a linear model over cheap features, fitted on the MLQE-PE train
+A sentence's score is an additive model over cheap features, fitted on the MLQE-PE train
 split (all five language pairs together, so one model for any text) to rank sentences by
 HTER, the share of words a human post-editor changed (the target is the sentence's HTER
 quantile within its language pair, so the model learns what makes one sentence worse than
-another rather than which language it came from). The score is linear in the
-prediction: 0 where a quarter of the 35,000 training translations lie (raw MT that looks
-this clean or cleaner), 100 at the worst half percent of them; clipped to 0..100. Every
-feature is oriented so that larger is more suspicious and every weight is >= 0, so plain
-style (short words, simple sentences) never raises a score. Features (see
-:func:`sentence_features`):
+another rather than which language it came from). Features (see :func:`sentence_features`):
 
-* **findings** of every check (rule packs, Harper, ftfy, readability), counted by rule id,
-  every dotted prefix of it, source and severity, so a new rule gets the fitted weight of
-  its family until a refit gives it its own;
+* **edit rates**: how often post-editors changed each English word, and each word pair,
+  when machine translation produced it (``repair/data/edit_rates.tsv``, counted on the
+  MLQE-PE train split by ``benchmarks/fit_score.py``; residual to each language pair's own
+  rate, smoothed towards the overall rate; only words of the English frequency list and
+  token classes such as ``<unkcap>`` or ``<num>``, never a name or a sentence). A sentence
+  made of words editors keep scores low, one full of MT-ese or of word pairs they rewrite
+  scores high. This is the strongest single signal.
 * **fluency** from word and word-pair frequencies (the English unigram and bigram lists
-  shipped in the ``symspellpy`` wheel): unknown-word rates, rarity, unseen word pairs,
-  function-word balance;
+  shipped in the ``symspellpy`` wheel): unknown-word rates, rarity, word pairs that should
+  be frequent but are absent, a backoff bigram language model, function-word balance;
 * **repetition** (repeated words and n-grams, loops), **fragments** (no final
   punctuation, lower-case start, very short), **wrong script** (share of non-Latin
-  letters), **unbalanced quotes and brackets**, and **readability** (words per sentence,
-  estimated syllables per word).
+  letters), **unbalanced quotes and brackets**, odd punctuation, digits;
+* **findings** of the rule packs, counted by rule id and dotted prefix. The rule packs
+  rarely fire on MLQE-PE, so rules without enough support there keep a prior weight stated
+  in the model (``meta.key_priors``); boilerplate, grammar-checker (Harper, LanguageTool)
+  and readability findings never count: the score is the same whatever ``--grammar`` is,
+  and scraped captions are not language garble.
 
-Numeric features enter as piecewise-linear functions (hinges at training quantiles); the
-fitted weights are plain JSON in ``repair/data/score_model.json`` written by
-``benchmarks/fit_score.py``; evaluating the model needs nothing but Python.
+Every numeric feature enters through a monotone non-decreasing piecewise-linear function
+(knots at training quantiles, non-negative steps), oriented so that larger is more
+suspicious: plain style (short common words, simple sentences) never raises a score. The
+fitted functions are plain JSON in ``repair/data/score_model.json`` (written by
+``benchmarks/fit_score.py``); evaluating the model needs nothing but Python.
 
-Paragraph and document scores are length-weighted quadratic means of their sentences'
-scores (a few bad sentences pull a paragraph up more than a plain mean would).
+The scale is linear in the model's prediction: 0 where a quarter of the 35,000 training
+translations lie (raw MT that looks this clean or cleaner), 100 at the worst half percent
+of them; clipped to 0..100.
+
+Paragraph and document scores weight the worst sentences: the mean of a length-weighted
+cubic mean and the mean of the worst fifth of the sentences (see :func:`aggregate`).
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import math
@@ -45,9 +55,21 @@ from .model import Finding, Span
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 MODEL_PATH = os.path.join(DATA, "score_model.json")
+RATES_PATH = os.path.join(DATA, "edit_rates.tsv")
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
-_OPEN_CLOSE = (("(", ")"), ("[", "]"), ("“", "”"), ("‘", "’"), ("«", "»"))
+# words and single punctuation marks, as the edit-rate table was counted
+_RATE_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]", re.UNICODE)
+_RATE_PUNCT = frozenset(".,;:!?()\"'-/")
+_FINAL_PUNCT = re.compile(r"""[.!?…:;。！？]["'”’»)\]]*$""")
+_ODD_PUNCT = re.compile(r"\s[,.;:!?)]|[(\[]\s|[,;:]{2,}|\.\.(?!\.)|[,;]\s*[.!?]|\s'\s|\s-\s-")
+_OPEN_CLOSE = (("(", ")"), ("[", "]"), ("“", "”"))
+_ARTICLES = frozenset(("a", "an", "the"))
+_AUXILIARIES = frozenset("be am is are was were been being have has had do does did will would shall should "
+                         "can could may might must".split())
+# findings that never count towards the score (see the module docstring)
+IGNORED_SOURCES = frozenset(("harper", "languagetool", "readability"))
+IGNORED_PREFIXES = ("boilerplate.",)
 
 
 # --- lexicon ------------------------------------------------------------------------------
@@ -59,9 +81,11 @@ class Lexicon:
     bigrams: dict[str, int]
     total: int
     function_words: frozenset[str]
+    bigram_total: int = 1
+    bigram_floor: int = 1  # the smallest count in the bigram list: unlisted pairs are rarer
 
     def rarity(self, word: str) -> float | None:
-        """-log10 of the word's relative frequency (about 1.6 for "the", 11 for the rarest)."""
+        """-log10 of the word's relative frequency (about 1.4 for "the", 10.6 for the rarest)."""
         count = self.unigrams.get(word)
         return None if count is None else math.log10(self.total / count)
 
@@ -77,6 +101,12 @@ class Lexicon:
                 return math.log10(min(1.0, pair / prev_count))
             return math.log10(0.4 * count / self.total)
         return math.log10(count / self.total)
+
+    def pair_surprise(self, a: str, b: str, rarity_a: float, rarity_b: float) -> float:
+        """-PMI (log10) of the adjacent pair ``a b``; an unlisted pair gets the list's floor
+        count as an upper bound, so a pair of frequent words that is absent is surprising."""
+        count = self.bigrams.get(f"{a} {b}") or self.bigram_floor
+        return -(math.log10(count / self.bigram_total) + rarity_a + rarity_b)
 
 
 def _symspell_dir() -> str:
@@ -110,44 +140,115 @@ def lexicon() -> Lexicon:
         for line in fh:
             if not line.startswith("#"):
                 fw.update(line.split())
-    return Lexicon(unigrams, bigrams, sum(unigrams.values()), frozenset(fw))
+    return Lexicon(unigrams, bigrams, sum(unigrams.values()), frozenset(fw),
+                   sum(bigrams.values()) or 1, min(bigrams.values(), default=1))
+
+
+# --- edit rates ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EditRates:
+    """How often post-editors changed a token (``unigrams``) or a token after another
+    (``bigrams``, key ``"prev tok"``, ``<s>`` before the first); ``*_default`` for the rest."""
+
+    unigrams: dict[str, float]
+    bigrams: dict[str, float]
+    unigram_default: float
+    bigram_default: float
+
+
+def rate_key(token: str, lex: Lexicon) -> str:
+    """The edit-rate table's key of one token: the lower-cased word when the English list
+    has it, else a class (``<num>``, ``<punct>``, ``<nonascii>``, ``<unkcap>``, ``<unklow>``)."""
+    if any(c.isdigit() for c in token):
+        return "<num>"
+    if not token[0].isalnum():
+        return token if token in _RATE_PUNCT else "<punct>"
+    word = token.lower().replace("’", "'")
+    if word in lex.unigrams:
+        return word
+    if not token.isascii():
+        return "<nonascii>"
+    return "<unkcap>" if token[0].isupper() else "<unklow>"
+
+
+def rate_keys(text: str, lex: Lexicon | None = None) -> list[str]:
+    lex = lex or lexicon()
+    return [rate_key(t, lex) for t in _RATE_TOKEN.findall(text)]
+
+
+def edit_rate_features(keys: Sequence[str], rates: EditRates) -> dict[str, float]:
+    """Mean, maximum and top-3 mean of the tokens' edit rates, and the mean over words
+    only; the same over word pairs (``bp_`` prefix)."""
+    out: dict[str, float] = {}
+    pairs = [f"{a} {b}" for a, b in zip(["<s>", *keys], keys)]
+    for prefix, table, default, items in (("ep_", rates.unigrams, rates.unigram_default, list(keys)),
+                                          ("bp_ep_", rates.bigrams, rates.bigram_default, pairs)):
+        values = [table.get(k, default) for k in items]
+        if not values:
+            for name in ("mean", "max", "top3", "word_mean"):
+                out[prefix + name] = 0.0
+            continue
+        ranked = sorted(values, reverse=True)
+        words = [v for k, v in zip(keys, values) if not (len(k) == 1 and not k.isalnum())]
+        out[prefix + "mean"] = sum(values) / len(values)
+        out[prefix + "max"] = ranked[0]
+        out[prefix + "top3"] = sum(ranked[:3]) / min(3, len(ranked))
+        out[prefix + "word_mean"] = sum(words) / len(words) if words else default
+    return out
+
+
+def read_rates(path: str) -> EditRates:
+    uni: dict[str, float] = {}
+    bi: dict[str, float] = {}
+    defaults = {"u": 0.0, "b": 0.0}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#") or not line.strip():
+                continue
+            kind, key, value = line.rstrip("\n").split("\t")
+            if key == "<default>":
+                defaults[kind] = float(value)
+            else:
+                (uni if kind == "u" else bi)[key] = float(value)
+    return EditRates(uni, bi, defaults["u"], defaults["b"])
+
+
+@functools.lru_cache(maxsize=4)
+def edit_rates(path: str = RATES_PATH) -> EditRates:
+    return read_rates(path)
 
 
 # --- features -----------------------------------------------------------------------------
 
 
 def finding_keys(f: Finding) -> list[str]:
-    """The generic feature names a finding counts towards: its rule id, each dotted prefix,
-    its source and its severity."""
+    """The feature names a finding counts towards: its rule id and each dotted prefix
+    (none for the sources and families in ``IGNORED_SOURCES`` / ``IGNORED_PREFIXES``)."""
+    if f.source in IGNORED_SOURCES or f.rule.startswith(IGNORED_PREFIXES):
+        return []
     parts = f.rule.split(".")
-    keys = [f"rule:{f.rule}"]
-    keys += [f"prefix:{'.'.join(parts[:i])}" for i in range(1, len(parts))]
-    keys += [f"source:{f.source}", f"severity:{f.severity}"]
-    return keys
+    return [f"rule:{f.rule}"] + [f"prefix:{'.'.join(parts[:i])}" for i in range(1, len(parts))]
 
 
 def _is_latin_letter(ch: str) -> bool:
     return ch.isascii() or "LATIN" in unicodedata.name(ch, "")
 
 
-def sentence_features(text: str, findings: Iterable[Finding] = (), lex: Lexicon | None = None) -> dict[str, float]:
-    """Every feature of one sentence (``findings`` are those that overlap it)."""
+def text_features(text: str, lex: Lexicon | None = None) -> dict[str, float]:
+    """The features of one sentence that need neither findings nor the edit-rate table."""
     lex = lex or lexicon()
-    feats: dict[str, float] = {}
-    tokens = _TOKEN.findall(text)
-    alpha = [t for t in tokens if t.isalpha() or ("'" in t or "’" in t) and not any(ch.isdigit() for ch in t)]
-    n = len(alpha)
-    feats["log_words"] = math.log1p(n)
+    f: dict[str, float] = {}
+    words = [t for t in _TOKEN.findall(text) if not any(c.isdigit() for c in t)]
+    n = len(words)
+    f["n_words"] = float(n)
+    lower = [t.lower().replace("’", "'") for t in words]
 
-    # Every feature is oriented so that larger means more suspicious, and the fit keeps every
-    # weight >= 0: the score can only go up for something that looks like garble, never for
-    # plain style (short words, simple sentences), whatever the training data correlates.
-
-    # fluency: word and word-pair frequencies
-    lower = [t.lower().replace("’", "'") for t in alpha]
-    unknown_lower = unknown_cap = rare = 0
-    rarities: list[float] = []
-    for tok, low in zip(alpha, lower):
+    # unknown and rare words
+    unknown_lower = unknown_cap = 0
+    rarity: list[float | None] = []
+    for tok, low in zip(words, lower):
         r = lex.rarity(low)
         if r is None and "'" in low:
             r = lex.rarity(low.split("'", 1)[0])
@@ -156,17 +257,38 @@ def sentence_features(text: str, findings: Iterable[Finding] = (), lex: Lexicon 
                 unknown_cap += 1
             else:
                 unknown_lower += 1
+        rarity.append(r)
+    known = [r for r in rarity if r is not None]
+    f["unk_low"] = float(unknown_lower)
+    f["unk_low_rate"] = unknown_lower / n if n else 0.0
+    f["unk_cap_rate"] = unknown_cap / n if n else 0.0
+    f["rarity_max"] = max(known) if known else 0.0
+
+    # word pairs: -PMI, and frequent pairs that the list lacks
+    surprise: list[float] = []
+    absent = absent_strong = 0
+    for i in range(1, n):
+        ra, rb = rarity[i - 1], rarity[i]
+        if ra is None or rb is None:
             continue
-        rarities.append(r)
-        if r > 6.5:
-            rare += 1
-    feats["unknown_lower_rate"] = unknown_lower / n if n else 0.0
-    feats["unknown_cap_rate"] = unknown_cap / n if n else 0.0
-    feats["rare_rate"] = rare / n if n else 0.0
-    feats["max_rarity"] = max(rarities) if rarities else 0.0
-    pairs = [(a, b) for a, b in zip(lower, lower[1:]) if a in lex.unigrams and b in lex.unigrams]
-    unseen = sum(1 for a, b in pairs if f"{a} {b}" not in lex.bigrams)
-    feats["unseen_bigram_rate"] = unseen / len(pairs) if pairs else 0.0
+        s = lex.pair_surprise(lower[i - 1], lower[i], ra, rb)
+        if f"{lower[i - 1]} {lower[i]}" not in lex.bigrams and s > 0:
+            absent += 1
+            absent_strong += s > 1
+        surprise.append(s)
+    if surprise:
+        ranked = sorted(surprise, reverse=True)
+        f["pair_surp_max"] = ranked[0]
+        f["pair_surp_top2"] = sum(ranked[:2]) / min(2, len(ranked))
+        f["pair_surp_mean"] = sum(surprise) / len(surprise)
+        f["pair_surp_pos_mean"] = sum(max(0.0, x) for x in surprise) / len(surprise)
+        f["pair_absent_rate"] = absent / len(surprise)
+    else:
+        f["pair_surp_max"] = f["pair_surp_top2"] = f["pair_surp_mean"] = 0.0
+        f["pair_surp_pos_mean"] = f["pair_absent_rate"] = 0.0
+    f["pair_absent"] = float(absent)
+    f["pair_absent_strong"] = float(absent_strong)
+
     # a bigram language model (stupid backoff) over the known words
     lps = []
     prev = None
@@ -174,64 +296,92 @@ def sentence_features(text: str, findings: Iterable[Finding] = (), lex: Lexicon 
         lps.append(lex.logprob(prev, w))
         prev = w
     known_lps = [lp for lp in lps if lp > -9.0]
-    feats["lm_neg_mean"] = -sum(known_lps) / len(known_lps) if known_lps else 0.0
-    feats["lm_neg_min"] = -min(known_lps) if known_lps else 0.0
-    feats["lm_low_rate"] = sum(1 for lp in known_lps if lp < -5.0) / len(known_lps) if known_lps else 0.0
-    # function-word balance: edited English runs at about 45% function words
+    f["lm_neg_mean"] = -sum(known_lps) / len(known_lps) if known_lps else 0.0
+    f["lm_neg_min"] = -min(known_lps) if known_lps else 0.0
+
+    # function-word balance; telegraphic sentences
     fw = sum(1 for w in lower if w in lex.function_words)
-    feats["function_word_imbalance"] = abs(fw / n - 0.45) if n >= 4 else 0.0
+    share = fw / n if n else 0.45
+    f["fw_low"] = max(0.0, 0.45 - share) if n >= 4 else 0.0
+    f["fw_high"] = max(0.0, share - 0.45) if n >= 4 else 0.0
+    f["no_article_long"] = 1.0 if n >= 8 and not any(w in _ARTICLES for w in lower) else 0.0
+    f["no_aux_long"] = 1.0 if n >= 6 and not any(w in _AUXILIARIES for w in lower) else 0.0
 
     # repetition: repeated words, n-grams and loops
     content = [w for w in lower if w not in lex.function_words and len(w) > 2]
-    feats["repeated_content"] = float(len(content) - len(set(content)))
-    feats["adjacent_repeat"] = float(sum(1 for a, b in zip(lower, lower[1:]) if a == b))
+    f["rep_content"] = float(len(content) - len(set(content)))
+    f["rep_content_rate"] = f["rep_content"] / len(content) if content else 0.0
+    f["adjacent_repeat"] = float(sum(1 for a, b in zip(lower, lower[1:]) if a == b))
     grams2 = list(zip(lower, lower[1:]))
     grams3 = list(zip(lower, lower[1:], lower[2:]))
-    feats["repeated_bigrams"] = float(len(grams2) - len(set(grams2)))
-    feats["repeated_trigrams"] = float(len(grams3) - len(set(grams3)))
+    f["rep_bigrams"] = float(len(grams2) - len(set(grams2)))
+    f["rep_trigrams"] = float(len(grams3) - len(set(grams3)))
 
-    # fragments and punctuation
+    # fragments, capitals and punctuation
     stripped = text.strip()
-    feats["no_final_punct"] = 0.0 if re.search(r"""[.!?…:;。！？]["'”’»)\]]*$""", stripped) else 1.0
+    f["no_final_punct"] = 0.0 if _FINAL_PUNCT.search(stripped) else 1.0
     first = next((c for c in stripped if c.isalpha()), "")
-    feats["lower_start"] = 1.0 if first and first.islower() else 0.0
-    feats["very_short"] = 1.0 if n <= 3 else 0.0
-
-    # wrong script
+    f["lower_start"] = 1.0 if first and first.islower() else 0.0
+    f["very_short"] = 1.0 if n <= 3 else 0.0
+    f["short"] = max(0.0, 8.0 - n)
+    f["long"] = max(0.0, n - 25.0)
+    f["cap_function_mid"] = float(sum(1 for i in range(1, n) if words[i][0].isupper() and not words[i].isupper()
+                                      and lower[i] in lex.function_words))
+    f["cap_rate"] = sum(1 for t in words if t[0].isupper()) / n if n else 0.0
+    f["allcaps"] = float(sum(1 for t in words if len(t) > 1 and t.isupper()))
     letters = [c for c in text if c.isalpha()]
-    foreign = sum(1 for c in letters if not _is_latin_letter(c))
-    feats["foreign_letter_rate"] = foreign / len(letters) if letters else 0.0
-
-    # unbalanced quotes and brackets
-    unbalanced = sum(abs(text.count(o) - text.count(c)) for o, c in _OPEN_CLOSE[:3])
-    unbalanced += text.count('"') % 2
-    feats["unbalanced"] = float(unbalanced)
-
-    # readability outliers (cheap estimate; the exact figures are textstat's, in the report)
+    f["foreign_rate"] = sum(1 for c in letters if not _is_latin_letter(c)) / len(letters) if letters else 0.0
+    f["digit_rate"] = sum(1 for c in text if c.isdigit()) / max(1, len(text))
+    f["punct_rate"] = sum(1 for c in text if unicodedata.category(c).startswith("P")) / max(1, n)
+    f["odd_punct"] = float(len(_ODD_PUNCT.findall(text)))
+    f["brackets"] = float(text.count("(") + text.count("[") + text.count("/"))
+    unbalanced = sum(abs(text.count(o) - text.count(c)) for o, c in _OPEN_CLOSE)
+    f["unbalanced"] = float(unbalanced + text.count('"') % 2)
+    f["colon_end"] = 1.0 if stripped.endswith(":") else 0.0
+    f["multi_sent"] = float(len(re.findall(r"[.!?]\s+[A-Z]", stripped)))
     c = rd.counts(text, sentences=1)
-    spw = c.syllables_estimate / c.words if c.words else 1.5
-    feats["syllable_imbalance"] = abs(spw - 1.5) if c.words >= 4 else 0.0
-    feats["long_sentence"] = max(0.0, n - 30.0)
+    f["syll_high"] = max(0.0, c.syllables_estimate / c.words - 1.5) if c.words >= 4 else 0.0
+    return f
 
-    # findings by rule, prefix, source, severity
+
+def finding_features(findings: Iterable[Finding]) -> dict[str, float]:
     counts: dict[str, int] = {}
     for f in findings:
         for key in finding_keys(f):
             counts[key] = counts.get(key, 0) + 1
-    for key, value in counts.items():
-        feats[key] = math.log1p(value)
-        if key.startswith("source:"):
-            feats["per_word:" + key] = value / max(1, n)
+    return {key: math.log1p(value) for key, value in counts.items()}
+
+
+def sentence_features(text: str, findings: Iterable[Finding] = (), lex: Lexicon | None = None,
+                      rates: EditRates | None = None) -> dict[str, float]:
+    """Every feature of one sentence (``findings`` are those that overlap it)."""
+    lex = lex or lexicon()
+    rates = rates or edit_rates()
+    feats = text_features(text, lex)
+    feats.update(edit_rate_features(rate_keys(text, lex), rates))
+    feats.update(finding_features(findings))
     return feats
 
 
 # --- model --------------------------------------------------------------------------------
 
 
+def _interp(xs: Sequence[float], ys: Sequence[float], x: float) -> float:
+    if x <= xs[0]:
+        return ys[0]
+    if x >= xs[-1]:
+        return ys[-1]
+    i = bisect.bisect_right(xs, x)
+    x0, x1 = xs[i - 1], xs[i]
+    return ys[i - 1] + (ys[i] - ys[i - 1]) * (x - x0) / (x1 - x0) if x1 > x0 else ys[i]
+
+
 @dataclass(frozen=True)
 class Model:
-    """``pred = intercept + sum(w * x + sum(h_k * max(0, x - knot_k)))`` over numeric
-    features, plus ``sum(weight[key] * value)`` over finding keys; ``score = 100 * pred``."""
+    """``pred = intercept + sum(f_name(x_name)) + sum(weight[key] * value)``: each ``f`` is
+    piecewise linear through the points ``numeric[name] = {"x": [...], "y": [...]}``
+    (constant outside them); finding keys enter linearly. ``score`` is
+    ``100 * calibrate(text part)`` clipped to 0..100, plus the findings' part in points."""
 
     intercept: float
     numeric: dict[str, dict[str, list[float]]]
@@ -239,44 +389,62 @@ class Model:
     meta: dict[str, Any] = field(default_factory=dict)
     calibration: tuple[tuple[float, float], ...] = ()  # (prediction, 0..1), increasing
 
-    def predict(self, feats: dict[str, float]) -> float:
+    def predict_text(self, feats: dict[str, float]) -> float:
+        """The prediction from the numeric (text) features alone."""
         total = self.intercept
         for name, spec in self.numeric.items():
-            x = feats.get(name, 0.0)
-            lo, hi = spec.get("clip", (-math.inf, math.inf))
-            x = min(max(x, lo), hi)
-            total += spec["w"][0] * x
-            for knot, h in zip(spec["knots"], spec["w"][1:]):
-                if x > knot:
-                    total += h * (x - knot)
+            total += _interp(spec["x"], spec["y"], feats.get(name, 0.0))
+        return total
+
+    def predict_findings(self, feats: dict[str, float]) -> float:
+        """The findings' share of the prediction (finding keys enter linearly)."""
+        total = 0.0
         for key, w in self.keys.items():
             value = feats.get(key)
             if value:
                 total += w * value
         return total
 
+    def predict(self, feats: dict[str, float]) -> float:
+        return self.predict_text(feats) + self.predict_findings(feats)
+
+    def contributions(self, feats: dict[str, float]) -> dict[str, float]:
+        """Each feature's share of the prediction above its smallest value (for explanations)."""
+        out = {}
+        for name, spec in self.numeric.items():
+            v = _interp(spec["x"], spec["y"], feats.get(name, 0.0)) - spec["y"][0]
+            if v:
+                out[name] = v
+        for key, w in self.keys.items():
+            if feats.get(key):
+                out[key] = w * feats[key]
+        return out
+
     def calibrate(self, pred: float) -> float:
-        """Piecewise-linear, monotone map from the linear prediction to 0..1 (clamped at the ends)."""
+        """Piecewise-linear, monotone map from the prediction to 0..1 (clamped at the ends)."""
         table = self.calibration
         if not table:
             return pred
-        if pred <= table[0][0]:
-            return table[0][1]
-        for (x0, y0), (x1, y1) in zip(table, table[1:]):
-            if pred <= x1:
-                return y0 + (y1 - y0) * (pred - x0) / (x1 - x0) if x1 > x0 else y1
-        return table[-1][1]
+        return _interp([x for x, _ in table], [y for _, y in table], pred)
+
+    def points_per_unit(self) -> float:
+        """Score points per unit of prediction (the calibration's overall slope)."""
+        (x0, y0), (x1, y1) = self.calibration[0], self.calibration[-1]
+        return 100.0 * (y1 - y0) / (x1 - x0) if len(self.calibration) >= 2 and x1 > x0 else 100.0
 
     def score(self, feats: dict[str, float]) -> float:
-        return min(100.0, max(0.0, 100.0 * self.calibrate(self.predict(feats))))
+        """The text's score (0..100), plus the findings' points on top: a finding counts in
+        full even in a sentence that otherwise looks cleaner than the scale's zero."""
+        text = max(0.0, min(100.0, 100.0 * self.calibrate(self.predict_text(feats))))
+        return min(100.0, text + self.points_per_unit() * self.predict_findings(feats))
 
     def to_json(self) -> dict[str, Any]:
-        return {"version": 1, "intercept": self.intercept, "numeric": self.numeric, "keys": self.keys,
+        return {"version": 2, "intercept": self.intercept, "numeric": self.numeric, "keys": self.keys,
                 "calibration": [list(p) for p in self.calibration], "meta": self.meta}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Model":
-        if data.get("version") != 1:
+        if data.get("version") != 2:
             raise ValueError(f"unknown score model version {data.get('version')!r}")
         return cls(float(data["intercept"]), data["numeric"], data["keys"], data.get("meta", {}),
                    tuple((float(x), float(y)) for x, y in data.get("calibration", ())))
@@ -296,6 +464,7 @@ class Scored:
     span: Span
     score: float
     words: int
+    boilerplate: bool = False  # inside a boilerplate finding's span (a caption, a credit line)
 
 
 @dataclass(frozen=True)
@@ -307,12 +476,25 @@ class Scores:
     sentences: tuple[Scored, ...]
 
 
+BOILERPLATE_WEIGHT = 0.2  # a boilerplate sentence's weight in a score next to other sentences
+
+
 def aggregate(items: Sequence[Scored]) -> float:
-    """Length-weighted quadratic mean: a few bad sentences pull the whole up."""
-    weight = sum(max(1, s.words) for s in items)
-    if not weight:
+    """A score for several sentences that weights the worst ones: the mean of a cubic mean
+    (each sentence weighted by its length, at least 5 words, so a one-word fragment still
+    counts) and the mean of the worst fifth of the sentences (at least one).
+
+    Sentences inside boilerplate findings (captions, credit lines that survived repair) are
+    not language garble: next to other sentences they weigh ``BOILERPLATE_WEIGHT`` in the
+    mean and never count among the worst."""
+    if not items:
         return 0.0
-    return math.sqrt(sum(max(1, s.words) * s.score ** 2 for s in items) / weight)
+    mixed = any(s.boilerplate for s in items) and not all(s.boilerplate for s in items)
+    weights = [max(5, s.words) * (BOILERPLATE_WEIGHT if mixed and s.boilerplate else 1.0) for s in items]
+    cubic = (sum(w * s.score ** 3 for w, s in zip(weights, items)) / sum(weights)) ** (1 / 3)
+    pool = [s.score for s in items if not (mixed and s.boilerplate)]
+    worst = sorted(pool, reverse=True)[:max(1, math.ceil(len(pool) / 5))]
+    return 0.5 * cubic + 0.5 * sum(worst) / len(worst)
 
 
 def _overlapping(span: Span, findings: Sequence[Finding]) -> list[Finding]:
@@ -333,6 +515,7 @@ def score_text(text: str, findings: Sequence[Finding] = (), model: Model | None 
     """
     model = model or load_model()
     lex = lexicon()
+    rates = edit_rates()
     if units is None:
         units = rd.paragraph_spans(text)
     sentences: list[Scored] = []
@@ -343,9 +526,10 @@ def score_text(text: str, findings: Sequence[Finding] = (), model: Model | None 
         for s in rd.sentence_spans(chunk):
             span = s.shift(unit.start)
             sentence = text[span.start:span.end]
-            feats = sentence_features(sentence, _overlapping(span, findings), lex)
-            n = round(math.expm1(feats["log_words"]))
-            inner.append(Scored(span, model.score(feats), n))
+            near = _overlapping(span, findings)
+            feats = sentence_features(sentence, near, lex, rates)
+            boiler = any(f.rule.startswith(IGNORED_PREFIXES) for f in near)
+            inner.append(Scored(span, model.score(feats), int(feats["n_words"]), boiler))
         if not inner:
             continue
         sentences.extend(inner)
