@@ -61,6 +61,9 @@ _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 # words and single punctuation marks, as the edit-rate table was counted
 _RATE_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]", re.UNICODE)
 _RATE_PUNCT = frozenset(".,;:!?()\"'-/")
+# typographic marks count as their plain forms: an editor's curly quotes and dashes are not garble
+_PLAIN_PUNCT = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",
+                              "‚": "'", "—": "-", "–": "-", "―": "-", "‒": "-", "…": "."})
 _FINAL_PUNCT = re.compile(r"""[.!?…:;。！？]["'”’»)\]]*$""")
 _ODD_PUNCT = re.compile(r"\s[,.;:!?)]|[(\[]\s|[,;:]{2,}|\.\.(?!\.)|[,;]\s*[.!?]|\s'\s|\s-\s-")
 _OPEN_CLOSE = (("(", ")"), ("[", "]"), ("“", "”"))
@@ -164,6 +167,7 @@ def rate_key(token: str, lex: Lexicon) -> str:
     if any(c.isdigit() for c in token):
         return "<num>"
     if not token[0].isalnum():
+        token = token.translate(_PLAIN_PUNCT)
         return token if token in _RATE_PUNCT else "<punct>"
     word = token.lower().replace("’", "'")
     if word in lex.unigrams:

@@ -87,6 +87,13 @@ def test_edit_rates_are_data_and_names_are_neutral():
     assert named["ep_word_mean"] == pytest.approx((2 * rates.unigram_default + rates.unigrams["met"]) / 3)
 
 
+def test_typographic_punctuation_scores_as_its_plain_form():
+    curly = "“We came back,” she said – and then she was gone…"
+    plain = '"We came back," she said - and then she was gone.'
+    assert rate_keys(curly) == rate_keys(plain)
+    assert "<punct>" not in rate_keys(curly)
+
+
 def test_read_rates_roundtrip(tmp_path):
     path = tmp_path / "r.tsv"
     path.write_text("# comment\nu\t<default>\t0.01\nb\t<default>\t-0.02\nu\tcat\t0.2\nb\tthe cat\t-0.1\n",
