@@ -417,7 +417,8 @@ def fix(paths, write, interactive, word_diff, utf8, **params) -> None:
                         atomic_write(doc.path, data)
                         applied += len(result.applied)
                         if not bar:
-                            click.echo(f"fixed {item.name} ({len(result.applied)} edits)", err=True)
+                            n = len(result.applied)
+                            click.echo(f"fixed {item.name} ({n} edit{'s' * (n != 1)})", err=True)
                 except (InputError, OSError) as exc:
                     _error(str(exc) if isinstance(exc, InputError) else f"{doc.path}: {exc}")
                     errors += 1

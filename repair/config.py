@@ -55,6 +55,7 @@ class Settings:
     include: tuple[str, ...] | None = None
     uncurl_quotes: bool | None = None
     keep_ligatures: bool | None = None
+    readability: tuple[tuple[str, float], ...] | None = None
 
     def ignores_for(self, path: str) -> tuple[str, ...]:
         """Rule ids the per-file-ignores give ``path`` (matched relative to the config's folder)."""
@@ -89,6 +90,7 @@ KEYS: dict[str, tuple[str, str]] = {
     "include": ("globs", "include"),
     "uncurl-quotes": ("bool", "uncurl_quotes"),
     "keep-ligatures": ("bool", "keep_ligatures"),
+    "readability": ("thresholds", "readability"),
 }
 
 
@@ -147,7 +149,29 @@ def _value(kind: str, value: Any, where: str, root: str) -> Any:
         if not isinstance(value, str) or not value.startswith(("http://", "https://")):
             raise ConfigError(f"{where}: expected an http(s) URL, got {value!r}")
         return value
+    if kind == "thresholds":
+        return _thresholds(value, where)
     raise AssertionError(kind)  # pragma: no cover
+
+
+def _thresholds(value: Any, where: str) -> tuple[tuple[str, float], ...]:
+    """``[tool.ungarble.readability]``: the fields of ReadabilityThresholds, dashed, as numbers."""
+    from .checks.readability import ReadabilityThresholds
+
+    fields = {f.name: f.type for f in dataclasses.fields(ReadabilityThresholds)}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: expected a table of thresholds, got {value!r}")
+    out = []
+    for raw, number in value.items():
+        name = raw.replace("-", "_")
+        if name not in fields:
+            known = ", ".join(sorted(n.replace("_", "-") for n in fields))
+            raise ConfigError(f"{where}: unknown key {raw!r} (known keys: {known})")
+        integral = fields[name] in (int, "int")
+        if isinstance(number, bool) or not isinstance(number, (int, float)) or (integral and not isinstance(number, int)):
+            raise ConfigError(f"{where}.{raw}: expected {'a whole number' if integral else 'a number'}, got {number!r}")
+        out.append((name, number))
+    return tuple(out)
 
 
 def parse(table: Mapping[str, Any], path: str) -> Settings:
@@ -255,6 +279,7 @@ def options_for(settings: Settings, path: str, cli: Mapping[str, Any], base: Opt
         unsafe=bool(unsafe),
         uncurl_quotes=bool(pick("uncurl_quotes", settings.uncurl_quotes, base.uncurl_quotes)),
         fix_latin_ligatures=not keep_lig,
+        readability=tuple(pick("readability", settings.readability, base.readability)),
     )
 
 

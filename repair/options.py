@@ -25,6 +25,8 @@ class Options:
     # ftfy typography options; quotes are an editor's choice, not damage
     uncurl_quotes: bool = False
     fix_latin_ligatures: bool = True
+    # readability thresholds to override, as (field, value) pairs of ReadabilityThresholds
+    readability: tuple[tuple[str, float], ...] = ()
     max_passes: int = 8
 
     def enabled(self, rule_id: str) -> bool:

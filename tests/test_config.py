@@ -86,6 +86,20 @@ def test_every_key_is_read(tmp_path):
     assert s.fail_on == "error" and s.include == ("*.text",)
 
 
+def test_readability_thresholds_from_config_reach_the_check(tmp_path):
+    words = ("The council said that the bridge would close for the winter while the crews "
+             "repaired the old supports and painted the rails along the river road.")  # 25 words
+    short = "The river rose. People moved their cars. The school closed. Shops opened again. "
+    (tmp_path / "a.txt").write_text(short + words + "\n")
+    def reported():
+        return rules_reported(run("check", "--grammar", "none", "--fail-on", "info", str(tmp_path / "a.txt")).output)
+    assert reported() == []
+    (tmp_path / ".ungarble.toml").write_text("[readability]\nmin-long-words = 20\nlong-factor = 2.0\n")
+    assert reported() == ["readability.long-sentence"]
+    opts = options_for(settings_for(str(tmp_path / "a.txt")), str(tmp_path / "a.txt"), {})
+    assert dict(opts.readability) == {"min_long_words": 20, "long_factor": 2.0}
+
+
 def test_flags_override_the_config(tmp_path):
     (tmp_path / ".ungarble.toml").write_text('select = ["encoding"]\nsafety = "suggest"\ndialect = "gb"\n')
     s = settings_for(str(tmp_path / "a.txt"))
@@ -147,6 +161,10 @@ def test_stdin_filename_finds_config_and_per_file_ignores(tmp_path, monkeypatch)
     ('languagetool-url = "localhost:8081"\n', "languagetool-url"),
     ('keep-ligatures = "yes"\n', "keep-ligatures"),
     ('[per-file-ignores]\n"*.md" = "not an id!"\n', "per-file-ignores"),
+    ('[readability]\nmin-long-word = 30\n', "min-long-word"),
+    ('[readability]\nmin-long-words = 30.5\n', "min-long-words"),
+    ('[readability]\nmax-flesch = "low"\n', "max-flesch"),
+    ('readability = 3\n', "readability"),
 ])
 def test_bad_config_names_file_and_key(tmp_path, content, key):
     cfg = tmp_path / ".ungarble.toml"

@@ -87,7 +87,7 @@ def test_check_flags_a_run_on_sentence_with_the_reason():
     long = ("The council said that the bridge which was built in the last century and repaired twice since "
             "then would be closed for inspection and that drivers should use the northern road which is "
             "longer but safer and that buses would run every ten minutes while the work went on through the "
-            "winter and into the spring.")
+            "winter and into the spring while the ferry carried people on foot across the river.")
     text = _doc(long)
     found = ReadabilityCheck().check(text, Options())
     assert [f.rule for f in found] == ["readability.long-sentence"]

@@ -31,8 +31,8 @@ from .. import readability as rd
 
 @dataclass(frozen=True)
 class ReadabilityThresholds:
-    min_long_words: int = 45        # never call a sentence under this long
-    long_factor: float = 2.5        # ... and it must be this many times the document median
+    min_long_words: int = 60        # never call a sentence under this long
+    long_factor: float = 3.0        # ... and it must be this many times the document median
     max_flesch: float = 10.0        # "very difficult" and below (Flesch's scale: 0-30 is for graduates)
     flesch_margin: float = 40.0     # ... and this far below the document
     min_hard_words: int = 12        # short sentences swing too much to call hard
@@ -47,7 +47,7 @@ class ReadabilityCheck:
 
     @classmethod
     def for_options(cls, options: Options, **thresholds) -> "ReadabilityCheck":
-        return cls(ReadabilityThresholds(**thresholds))
+        return cls(ReadabilityThresholds(**{**dict(options.readability), **thresholds}))
 
     def check(self, text: str, options: Options) -> list[Finding]:
         want_long = options.enabled("readability.long-sentence")
