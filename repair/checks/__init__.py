@@ -26,6 +26,15 @@ class BackendUnavailable(RuntimeError):
 
 
 def build_checks(options: Options) -> Sequence[Check]:
+    grammar: list[Check] = []
+    if options.grammar == "harper":
+        from .harper import HarperCheck
+
+        grammar.append(HarperCheck.for_options(options))  # first: its dictionary builds while the rest loads
+    elif options.grammar == "languagetool":
+        from .languagetool import LanguageToolCheck
+
+        grammar.append(LanguageToolCheck.for_options(options))
     checks: list[Check] = []
     from .rules import RuleChecks
 
@@ -33,12 +42,4 @@ def build_checks(options: Options) -> Sequence[Check]:
     from .readability import ReadabilityCheck
 
     checks.append(ReadabilityCheck.for_options(options))
-    if options.grammar == "harper":
-        from .harper import HarperCheck
-
-        checks.append(HarperCheck.for_options(options))
-    elif options.grammar == "languagetool":
-        from .languagetool import LanguageToolCheck
-
-        checks.append(LanguageToolCheck.for_options(options))
-    return checks
+    return checks + grammar
