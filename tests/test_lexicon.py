@@ -64,6 +64,19 @@ def test_common_pairs():
     assert not lexicon.is_common_pair("print", "makers")
 
 
+def test_pair_list_answers_the_same_by_scanning_and_by_set():
+    pairs = ["the same", "kick in", "print makers", "sea port", "of the", "the of", "same the", "zzz qqq"]
+    pairs += [f"the {w}" for w in ("house", "end", "xylophonic", "way", "and")]
+    scanning = lexicon._PairList()
+    scanning.SCAN_LIMIT = 10 ** 6
+    by_set = lexicon._PairList()
+    by_set.SCAN_LIMIT = 0
+    answers = [p in scanning for p in pairs]
+    assert answers == [p in by_set for p in pairs]
+    assert by_set._set is not None and scanning._set is None
+    assert answers[:2] == [True, True] and not answers[2] and not answers[7]
+
+
 def test_synthetic_typos_of_common_words_stay_misspellings():
     # one random edit in common words: nearly all must stay suspect
     import random
