@@ -227,6 +227,21 @@ def edit_rates(path: str = RATES_PATH) -> EditRates:
 # --- features -----------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
+def legitimate_repeats() -> frozenset[str]:
+    """Words (and whole repeats) whose doubling is English ("had had", "Walla Walla"): the
+    allow-list of the ``mt.repeated-phrase`` rule, so the score and the rules agree."""
+    from .rulebook import builtin_rules_dir
+
+    path = builtin_rules_dir() / "mt" / "repeated-phrase.allow.txt"
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return frozenset(" ".join(line.split()).casefold() for line in fh
+                             if line.strip() and not line.lstrip().startswith("#"))
+    except OSError:
+        return frozenset()
+
+
 def finding_keys(f: Finding) -> list[str]:
     """The feature names a finding counts towards: its rule id and each dotted prefix
     (none for the sources and families in ``IGNORED_SOURCES`` / ``IGNORED_PREFIXES``)."""
@@ -315,7 +330,9 @@ def text_features(text: str, lex: Lexicon | None = None) -> dict[str, float]:
     content = [w for w in lower if w not in lex.function_words and len(w) > 2]
     f["rep_content"] = float(len(content) - len(set(content)))
     f["rep_content_rate"] = f["rep_content"] / len(content) if content else 0.0
-    f["adjacent_repeat"] = float(sum(1 for a, b in zip(lower, lower[1:]) if a == b))
+    legit = legitimate_repeats()
+    f["adjacent_repeat"] = float(sum(1 for a, b in zip(lower, lower[1:])
+                                     if a == b and a not in legit and f"{a} {b}" not in legit))
     grams2 = list(zip(lower, lower[1:]))
     grams3 = list(zip(lower, lower[1:], lower[2:]))
     f["rep_bigrams"] = float(len(grams2) - len(set(grams2)))

@@ -87,6 +87,12 @@ def test_edit_rates_are_data_and_names_are_neutral():
     assert named["ep_word_mean"] == pytest.approx((2 * rates.unigram_default + rates.unigrams["met"]) / 3)
 
 
+def test_legitimate_repeats_of_the_rules_allow_list_are_not_repetition():
+    assert sentence_features("She had had enough by the time we reached Walla Walla.")["adjacent_repeat"] == 0
+    assert sentence_features("She said that that was fine.")["adjacent_repeat"] == 0
+    assert sentence_features("The the train left left early.")["adjacent_repeat"] == 2
+
+
 def test_typographic_punctuation_scores_as_its_plain_form():
     curly = "“We came back,” she said – and then she was gone…"
     plain = '"We came back," she said - and then she was gone.'
