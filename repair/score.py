@@ -228,18 +228,17 @@ def edit_rates(path: str = RATES_PATH) -> EditRates:
 
 
 @functools.lru_cache(maxsize=1)
-def legitimate_repeats() -> frozenset[str]:
-    """Words (and whole repeats) whose doubling is English ("had had", "Walla Walla"): the
-    allow-list of the ``mt.repeated-phrase`` rule, so the score and the rules agree."""
-    from .rulebook import builtin_rules_dir
+def _repeat_rule():
+    """The built-in ``mt.repeated-phrase`` rule: what it allows ("had had", "Walla Walla")
+    is not repetition to the score either."""
+    from .rulebook import rules_for
 
-    path = builtin_rules_dir() / "mt" / "repeated-phrase.allow.txt"
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return frozenset(" ".join(line.split()).casefold() for line in fh
-                             if line.strip() and not line.lstrip().startswith("#"))
-    except OSError:
-        return frozenset()
+    return next((r for r in rules_for() if r.id == "mt.repeated-phrase"), None)
+
+
+def legitimate_repeat(word: str) -> bool:
+    rule = _repeat_rule()
+    return rule is not None and rule.allowed(word, f"{word} {word}")
 
 
 def finding_keys(f: Finding) -> list[str]:
@@ -330,9 +329,7 @@ def text_features(text: str, lex: Lexicon | None = None) -> dict[str, float]:
     content = [w for w in lower if w not in lex.function_words and len(w) > 2]
     f["rep_content"] = float(len(content) - len(set(content)))
     f["rep_content_rate"] = f["rep_content"] / len(content) if content else 0.0
-    legit = legitimate_repeats()
-    f["adjacent_repeat"] = float(sum(1 for a, b in zip(lower, lower[1:])
-                                     if a == b and a not in legit and f"{a} {b}" not in legit))
+    f["adjacent_repeat"] = float(sum(1 for a, b in zip(lower, lower[1:]) if a == b and not legitimate_repeat(a)))
     grams2 = list(zip(lower, lower[1:]))
     grams3 = list(zip(lower, lower[1:], lower[2:]))
     f["rep_bigrams"] = float(len(grams2) - len(set(grams2)))
