@@ -50,57 +50,83 @@ _SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def _symspell_text(name: str) -> str:
-    try:
-        from importlib.resources import files
+WORDS_FILE = "frequency_dictionary_en_82_765.txt"
+PAIRS_FILE = "frequency_bigramdictionary_en_243_342.txt"
 
-        return (files("symspellpy") / name).read_text(encoding="utf-8")
-    except (ImportError, ModuleNotFoundError, FileNotFoundError, OSError):
+
+def _symspell_text(name: str) -> str:
+    """A data file of the symspellpy wheel, located but not imported (importing it costs more
+    than reading the file); empty when it is not installed."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("symspellpy")
+    if spec is None or not spec.submodule_search_locations:
         return ""
+    try:
+        with open(os.path.join(list(spec.submodule_search_locations)[0], name), encoding="utf-8") as fh:
+            return fh.read()
+    except OSError:
+        return ""
+
+
+def _counts(data: str, fields: int) -> dict[str, int]:
+    """``{"w1 ... wk": count}`` from lines of ``fields - 1`` words and a count. When every
+    line has exactly that many fields (symspellpy's lists do), pairing the tokens is about
+    four times faster than reading line by line."""
+    tokens = data.split()
+    lines = data.count("\n") + (not data.endswith("\n"))
+    if data and len(tokens) == fields * lines:
+        try:
+            return {" ".join(row[:-1]): int(row[-1]) for row in zip(*[iter(tokens)] * fields)}
+        except ValueError:
+            pass
+    out: dict[str, int] = {}
+    for line in data.splitlines():
+        key, _, n = line.rpartition(" ")
+        if key and n.isdigit():
+            out[key] = int(n)
+    return out
 
 
 @functools.lru_cache(maxsize=1)
 def frequencies() -> dict[str, int]:
     """word -> corpus count, from symspellpy's bundled list (empty when it is not installed)."""
-    data = _symspell_text("frequency_dictionary_en_82_765.txt")
-    tokens = iter(data.split())
-    try:  # every line is "word count": pairing the tokens is four times faster than line by line
-        return {word: int(n) for word, n in zip(tokens, tokens)}
-    except ValueError:
-        pass
-    out: dict[str, int] = {}
-    for line in data.splitlines():
-        word, _, n = line.partition(" ")
-        if n.strip().isdigit():
-            out[word] = int(n)
-    return out
+    return _counts(_symspell_text(WORDS_FILE), 2)
+
+
+@functools.lru_cache(maxsize=1)
+def pair_counts() -> dict[str, int]:
+    """"first second" -> corpus count, from symspellpy's bigram list (242,342 pairs, each at
+    least 6.4M; empty when it is not installed)."""
+    return _counts(_symspell_text(PAIRS_FILE), 3)
 
 
 class _PairList:
-    """Membership in symspellpy's bigram list (242,342 pairs, each at least 6.4M).
+    """Membership in symspellpy's bigram list.
 
-    Building the set costs about 0.1 s, more than a hook's whole check of a small file, which
-    asks a handful of pairs: the first ``SCAN_LIMIT`` questions are answered by searching the
-    file's text (about 2 ms each), later ones by a set built then (batch work)."""
+    Reading it into :func:`pair_counts` costs about 0.1 s, more than a hook's whole check of a
+    small file, which asks a handful of pairs: the first ``SCAN_LIMIT`` questions are
+    answered by searching the file's text (about 2 ms each), later ones by the table (batch
+    work, where the garble score reads it anyway)."""
 
     SCAN_LIMIT = 32
 
     def __init__(self) -> None:
         self._text: str | None = None
-        self._set: frozenset[str] | None = None
+        self._table: dict[str, int] | None = None
         self._asked = 0
 
     def __contains__(self, pair: str) -> bool:
-        if self._set is not None:
-            return pair in self._set
-        if self._text is None:
-            self._text = "\n" + _symspell_text("frequency_bigramdictionary_en_243_342.txt")
+        if self._table is not None:
+            return pair in self._table
         self._asked += 1
-        if self._asked <= self.SCAN_LIMIT:
-            return f"\n{pair} " in self._text
-        self._set = frozenset(line.rpartition(" ")[0] for line in self._text.splitlines() if line)
-        self._text = None
-        return pair in self._set
+        if self._asked > self.SCAN_LIMIT:
+            self._table, self._text = pair_counts(), None
+            return pair in self._table
+        if self._text is None:
+            self._text = "\n" + _symspell_text(PAIRS_FILE)
+        return f"\n{pair} " in self._text
 
 
 @functools.lru_cache(maxsize=1)

@@ -112,39 +112,24 @@ class Lexicon:
         return -(math.log10(count / self.bigram_total) + rarity_a + rarity_b)
 
 
-def _symspell_dir() -> str:
-    import importlib.util
-
-    spec = importlib.util.find_spec("symspellpy")  # located, not imported
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the garble score needs the 'symspellpy' package for its English frequency lists "
-                           "(pip install symspellpy)")
-    return list(spec.submodule_search_locations)[0]
-
-
 @functools.lru_cache(maxsize=1)
 def lexicon() -> Lexicon:
     """English word and word-pair frequencies from the symspellpy wheel (82,765 words from
-    Google Books n-grams; 242,342 frequent word pairs), read once per process."""
-    base = _symspell_dir()
-    unigrams: dict[str, int] = {}
-    with open(os.path.join(base, "frequency_dictionary_en_82_765.txt"), encoding="utf-8") as fh:
-        for line in fh:
-            word, _, count = line.rstrip("\n").partition(" ")
-            if count:
-                unigrams[word] = int(count)
-    bigrams: dict[str, int] = {}
-    with open(os.path.join(base, "frequency_bigramdictionary_en_243_342.txt"), encoding="utf-8") as fh:
-        for line in fh:
-            a, b, count = line.split(" ", 2)
-            bigrams[f"{a} {b}"] = int(count)
+    Google Books n-grams; 242,342 frequent word pairs), read once per process and shared
+    with :mod:`repair.lexicon`."""
+    from . import lexicon as english
+
+    unigrams, bigrams = english.frequencies(), english.pair_counts()
+    if not unigrams or not bigrams:
+        raise RuntimeError("the garble score needs the 'symspellpy' package for its English frequency lists "
+                           "(pip install symspellpy)")
     fw = set()
     with open(os.path.join(DATA, "function_words.txt"), encoding="utf-8") as fh:
         for line in fh:
             if not line.startswith("#"):
                 fw.update(line.split())
     return Lexicon(unigrams, bigrams, sum(unigrams.values()), frozenset(fw),
-                   sum(bigrams.values()) or 1, min(bigrams.values(), default=1))
+                   sum(bigrams.values()), min(bigrams.values()))
 
 
 # --- edit rates ---------------------------------------------------------------------------

@@ -73,7 +73,7 @@ def test_pair_list_answers_the_same_by_scanning_and_by_set():
     by_set.SCAN_LIMIT = 0
     answers = [p in scanning for p in pairs]
     assert answers == [p in by_set for p in pairs]
-    assert by_set._set is not None and scanning._set is None
+    assert by_set._table is not None and scanning._table is None
     assert answers[:2] == [True, True] and not answers[2] and not answers[7]
 
 
