@@ -150,6 +150,7 @@ def clean_prose(reference: bool = True) -> None:
 
 
 def seeds() -> None:
+    import repair
     from repair.score import metrics_for
 
     folder = data.require("..", "seeds")
@@ -160,8 +161,6 @@ def seeds() -> None:
             fixed.write_bytes(path.read_bytes())
             subprocess.run([sys.executable, "-m", "repair.cli", "fix", "--unsafe", "--write", str(fixed)],
                            capture_output=True, cwd=data.ROOT, env={**os.environ, "PYTHONPATH": str(data.ROOT)})
-            import repair
-
             figures = []
             for label, p in (("as read", path), ("fixed", fixed)):
                 text = p.read_text(encoding="utf-8")

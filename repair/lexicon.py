@@ -26,6 +26,8 @@ in 4,000 common words: 3,761 flagged by Harper, 6 of them taken as known here). 
 from __future__ import annotations
 
 import functools
+import importlib.util
+import os
 import re
 import unicodedata
 from typing import Iterable
@@ -57,9 +59,6 @@ PAIRS_FILE = "frequency_bigramdictionary_en_243_342.txt"
 def _symspell_text(name: str) -> str:
     """A data file of the symspellpy wheel, located but not imported (importing it costs more
     than reading the file); empty when it is not installed."""
-    import importlib.util
-    import os
-
     spec = importlib.util.find_spec("symspellpy")
     if spec is None or not spec.submodule_search_locations:
         return ""
