@@ -56,49 +56,51 @@ WORDS_FILE = "frequency_dictionary_en_82_765.txt"
 PAIRS_FILE = "frequency_bigramdictionary_en_243_342.txt"
 
 
-def _symspell_text(name: str) -> str:
+def _symspell_file(name: str) -> str | None:
     """A data file of the symspellpy wheel, located but not imported (importing it costs more
-    than reading the file); empty when it is not installed."""
+    than reading the file); None when it is not installed."""
     spec = importlib.util.find_spec("symspellpy")
     if spec is None or not spec.submodule_search_locations:
-        return ""
+        return None
+    return os.path.join(list(spec.submodule_search_locations)[0], name)
+
+
+def _symspell_text(name: str) -> str:
+    path = _symspell_file(name)
     try:
-        with open(os.path.join(list(spec.submodule_search_locations)[0], name), encoding="utf-8") as fh:
+        with open(path, encoding="utf-8") as fh:  # type: ignore[arg-type]
             return fh.read()
-    except OSError:
+    except (OSError, TypeError):
         return ""
 
 
-def _counts(data: str, fields: int) -> dict[str, int]:
-    """``{"w1 ... wk": count}`` from lines of ``fields - 1`` words and a count. When every
-    line has exactly that many fields (symspellpy's lists do), pairing the tokens is about
-    four times faster than reading line by line."""
-    tokens = data.split()
-    lines = data.count("\n") + (not data.endswith("\n"))
-    if data and len(tokens) == fields * lines:
-        try:
-            return {" ".join(row[:-1]): int(row[-1]) for row in zip(*[iter(tokens)] * fields)}
-        except ValueError:
-            pass
+def _counts(name: str) -> dict[str, int]:
+    """``{"w1 ... wk": count}`` from a symspellpy list of lines "words count", read line by
+    line (no copy of the whole file in memory); empty when symspellpy is not installed."""
+    path = _symspell_file(name)
     out: dict[str, int] = {}
-    for line in data.splitlines():
-        key, _, n = line.rpartition(" ")
-        if key and n.isdigit():
-            out[key] = int(n)
+    try:
+        with open(path, encoding="utf-8") as fh:  # type: ignore[arg-type]
+            for line in fh:
+                key, _, n = line.rstrip("\n").rpartition(" ")
+                if key and n.isdigit():
+                    out[key] = int(n)
+    except (OSError, TypeError):
+        return {}
     return out
 
 
 @functools.lru_cache(maxsize=1)
 def frequencies() -> dict[str, int]:
     """word -> corpus count, from symspellpy's bundled list (empty when it is not installed)."""
-    return _counts(_symspell_text(WORDS_FILE), 2)
+    return _counts(WORDS_FILE)
 
 
 @functools.lru_cache(maxsize=1)
 def pair_counts() -> dict[str, int]:
     """"first second" -> corpus count, from symspellpy's bigram list (242,342 pairs, each at
     least 6.4M; empty when it is not installed)."""
-    return _counts(_symspell_text(PAIRS_FILE), 3)
+    return _counts(PAIRS_FILE)
 
 
 class _PairList:
