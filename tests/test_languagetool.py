@@ -22,8 +22,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("language_tool_python", reason="language-tool-python is not installed")
-
 from repair.checks import BackendUnavailable  # noqa: E402
 from repair.checks import languagetool as lt  # noqa: E402
 from repair.checks.languagetool import LanguageToolCheck, Utf16Positions, normalise_url  # noqa: E402
@@ -128,7 +126,7 @@ def server():
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
-    lt._CLIENTS.clear()
+    lt._LANGUAGES.clear()
 
 
 def by_text(findings):
