@@ -77,6 +77,7 @@ MATCH_MODES = {
 class Hostile(BaseHTTPRequestHandler):
     mode = "ok"
     first_request: float | None = None
+    paths: list = []                # request targets, as sent
     release = threading.Event()     # set at teardown: silent handlers stop waiting
 
     def log_message(self, *args):
@@ -91,6 +92,7 @@ class Hostile(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def _stamp(self):
+        Hostile.paths.append(self.path)
         if Hostile.first_request is None:
             Hostile.first_request = time.monotonic()
 
@@ -124,6 +126,8 @@ class Hostile(BaseHTTPRequestHandler):
                 self._send(b"<html><body>Bad gateway\x1b[31m</body></html>\x00\xff", content_type="text/html")
             elif mode == "not-http":
                 self.wfile.write(b"\x1b]0;pwned\x07 SSH-2.0-OpenSSH_9.6\r\n\r\n")
+            elif mode == "fail-on-second-file" and text.startswith("SECOND"):
+                self._send(b"Internal Server Error", 500, content_type="text/plain")
             elif mode == "error-500":
                 self._send(f"java.lang.RuntimeException: {ESCAPES}boom\nat org.languagetool".encode(), 500,
                            content_type="text/plain")
@@ -344,3 +348,91 @@ def test_validate_match_accepts_a_good_one():
            "rule": {"id": "R", "category": {"id": "TYPOS"}, "issueType": "misspelling"}}
     m = lt.validate_match(raw, text, lt.Utf16Positions(text))
     assert text[m.span.start:m.span.end] == "recieve" and m.replacements == ("receive",)
+
+
+# --- the options: command line and configuration ----------------------------------------
+
+def test_timeouts_from_the_configuration(hostile, tmp_path):
+    """The configured timeout bounds the run as the flag does (flags override the file)."""
+    from repair.config import options_for, settings_for
+
+    url = hostile("silent")
+    (tmp_path / ".ungarble.toml").write_text(
+        f'grammar = "languagetool"\nlanguagetool-url = "{url}"\nlanguagetool-timeout = 1\n'
+        'languagetool-deadline = 2.5\n')
+    target = tmp_path / "a.txt"
+    target.write_text(TEXT, encoding="utf-8")
+    settings = settings_for(str(target))
+    assert options_for(settings, str(target), {}).languagetool_timeout == 1.0
+    assert options_for(settings, str(target), {}).languagetool_deadline == 2.5
+    assert options_for(settings, str(target), {"languagetool_deadline": 9.0}).languagetool_deadline == 9.0
+    out, elapsed = run_cli("fix", "--write", str(target))
+    line = assert_clean_failure(out, elapsed)
+    assert "sent nothing for 1 s" in line
+    assert target.read_text(encoding="utf-8") == TEXT
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf", '"5"', "true", "100000"])
+@pytest.mark.parametrize("key", ["languagetool-timeout", "languagetool-deadline"])
+def test_bad_timeouts_in_the_configuration(tmp_path, key, value):
+    from repair.config import ConfigError, load
+
+    cfg = tmp_path / ".ungarble.toml"
+    cfg.write_text(f"{key} = {value}\n")
+    with pytest.raises(ConfigError) as err:
+        load(str(cfg))
+    assert str(cfg) in str(err.value) and key in str(err.value) and "seconds" in str(err.value)
+
+
+@pytest.mark.parametrize("value", ["0", "-2", "nan", "inf", "soon"])
+@pytest.mark.parametrize("flag", ["--languagetool-timeout", "--languagetool-deadline"])
+def test_bad_timeout_flags(tmp_path, flag, value):
+    from click.testing import CliRunner
+
+    from repair.cli import main
+
+    target = tmp_path / "a.txt"
+    target.write_text("fine\n")
+    res = CliRunner().invoke(main, ["check", "--grammar", "none", "--isolated", flag, value, str(target)])
+    assert res.exit_code == 2 and flag in res.output, res.output
+
+
+# --- a run over several files, and proxies ------------------------------------------------
+
+def test_fix_write_over_several_files_stops_at_the_failing_one(hostile, tmp_path):
+    """Files before the failure are written whole; the failing file and the rest are untouched."""
+    url = hostile("fail-on-second-file")
+    first, second, third = (tmp_path / n for n in ("a.txt", "b.txt", "c.txt"))
+    first.write_text(TEXT, encoding="utf-8")
+    second.write_text("SECOND " + TEXT, encoding="utf-8")
+    third.write_text(TEXT, encoding="utf-8")
+    out, _ = run_cli("fix", "--write", "--unsafe", *lt_args(url), str(first), str(second), str(third))
+    assert out.returncode == 2
+    assert out.stderr.splitlines()[-1].startswith("ungarble: ") and "HTTP 500" in out.stderr
+    assert first.read_text(encoding="utf-8") == "The café was nice. They receive the parcel.\n"
+    assert second.read_text(encoding="utf-8") == "SECOND " + TEXT
+    assert third.read_text(encoding="utf-8") == TEXT
+
+
+def test_a_proxy_from_the_environment_is_used_for_remote_servers(hostile, monkeypatch):
+    """A server that is not on loopback is reached through HTTP_PROXY (here: our server, as the proxy)."""
+    proxy = hostile("ok")
+    for name in ("no_proxy", "NO_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("http_proxy", proxy)
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    Hostile.paths = []
+    opts = Options(grammar="languagetool", languagetool_url="http://lt.invalid:8081/",
+                   languagetool_timeout=TIMEOUT, languagetool_deadline=DEADLINE)
+    findings = LanguageToolCheck.for_options(opts).check("They recieve it.", opts)
+    assert [f.text for f in findings] == ["recieve"]
+    assert Hostile.paths == ["http://lt.invalid:8081/v2/languages", "http://lt.invalid:8081/v2/check"]
+
+
+def test_a_loopback_server_is_never_reached_through_a_proxy(hostile, monkeypatch):
+    url = hostile("ok")
+    monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")   # nothing listens there
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    opts = Options(grammar="languagetool", languagetool_url=url, languagetool_timeout=TIMEOUT,
+                   languagetool_deadline=DEADLINE)
+    assert [f.text for f in LanguageToolCheck.for_options(opts).check("They recieve it.", opts)] == ["recieve"]
