@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from repair.checks import BackendUnavailable  # noqa: E402
-from repair.checks import languagetool as lt  # noqa: E402
-from repair.checks.languagetool import LanguageToolCheck, Utf16Positions, normalise_url  # noqa: E402
-from repair.edits import apply  # noqa: E402
-from repair.options import Options  # noqa: E402
+from repair.checks import BackendUnavailable
+from repair.checks import languagetool as lt
+from repair.checks.languagetool import LanguageToolCheck, Utf16Positions, normalise_url
+from repair.edits import apply
+from repair.options import Options
 
 ROOT = Path(__file__).resolve().parents[1]
 

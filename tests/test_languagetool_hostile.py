@@ -78,6 +78,7 @@ class Hostile(BaseHTTPRequestHandler):
     mode = "ok"
     first_request: float | None = None
     paths: list = []                # request targets, as sent
+    sent = 0                        # bytes of huge answers written
     release = threading.Event()     # set at teardown: silent handlers stop waiting
 
     def log_message(self, *args):
@@ -159,6 +160,7 @@ class Hostile(BaseHTTPRequestHandler):
         block = b"x" * (1024 * 1024)
         for _ in range(size // len(block)):
             self.wfile.write(block)
+            Hostile.sent += len(block)
 
 
 @pytest.fixture
@@ -368,7 +370,7 @@ def test_timeouts_from_the_configuration(hostile, tmp_path):
     assert options_for(settings, str(target), {"languagetool_deadline": 9.0}).languagetool_deadline == 9.0
     out, elapsed = run_cli("fix", "--write", str(target))
     line = assert_clean_failure(out, elapsed)
-    assert "sent nothing for 1 s" in line
+    assert "waiting more than 1 s for data" in line
     assert target.read_text(encoding="utf-8") == TEXT
 
 
@@ -436,3 +438,53 @@ def test_a_loopback_server_is_never_reached_through_a_proxy(hostile, monkeypatch
     opts = Options(grammar="languagetool", languagetool_url=url, languagetool_timeout=TIMEOUT,
                    languagetool_deadline=DEADLINE)
     assert [f.text for f in LanguageToolCheck.for_options(opts).check("They recieve it.", opts)] == ["recieve"]
+
+
+def test_a_tls_handshake_dribbled_out_is_bounded_too():
+    """https:// to a server that answers the TLS handshake one byte at a time: the deadline still holds."""
+    import socket
+
+    from repair.checks import begin_run
+
+    stop = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def serve():
+        conn, _ = listener.accept()
+        with conn:
+            conn.sendall(b"\x16\x03\x03\x40\x00")   # a TLS handshake record of 16 kB is coming ...
+            while not stop.wait(0.1):                   # ... one byte at a time
+                try:
+                    conn.sendall(b"\x02")
+                except OSError:
+                    return
+
+    threading.Thread(target=serve, daemon=True).start()
+    url = f"https://127.0.0.1:{listener.getsockname()[1]}"
+    begin_run()
+    started = time.monotonic()
+    try:
+        # (Python's ssl gives the whole handshake the read timeout; the deadline would end it otherwise)
+        with pytest.raises(BackendUnavailable, match="--languagetool-(timeout|deadline)"):
+            LanguageToolCheck.for_options(Options(grammar="languagetool", languagetool_url=url,
+                                                  languagetool_timeout=TIMEOUT, languagetool_deadline=DEADLINE))
+        assert time.monotonic() - started < DEADLINE + 1.0
+    finally:
+        stop.set()
+        listener.close()
+        begin_run()
+
+
+@pytest.mark.parametrize("mode", ["huge-declared", "huge-streamed"])
+def test_a_huge_answer_is_not_read_whole(hostile, mode):
+    from repair.checks.lthttp import HttpError, request
+
+    url = hostile(mode)
+    Hostile.sent = 0
+    with pytest.raises(HttpError) as info:
+        request(url + "/v2/check", {"text": "x", "language": "en-US"}, timeout=TIMEOUT,
+                end=time.monotonic() + DEADLINE, max_bytes=lt.MAX_RESPONSE_BYTES)
+    assert info.value.kind == HttpError.TOO_LARGE
+    # the server could push what the socket buffers hold, not the 50 MB it meant to
+    time.sleep(0.2)
+    assert Hostile.sent < 25 * 1024 * 1024, Hostile.sent

@@ -316,8 +316,8 @@ def _request(url: str, form: dict[str, str] | None, limits: "Limits", end: float
                 f"{_seconds(limits.timeout)} (--languagetool-timeout).") from None
         if exc.kind == HttpError.READ_TIMEOUT:
             raise _unavailable(
-                f"The LanguageTool server at {base} sent nothing for {_seconds(limits.timeout)} while {what} "
-                "(--languagetool-timeout).") from None
+                f"The LanguageTool server at {base} kept ungarble waiting more than {_seconds(limits.timeout)} "
+                f"for data while {what} (--languagetool-timeout).") from None
         if exc.kind == HttpError.DEADLINE:
             raise _unavailable(
                 f"The LanguageTool server at {base} did not finish {what} within the "
