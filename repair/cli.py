@@ -39,6 +39,14 @@ def _read_words(path: str | None) -> frozenset[str]:
         raise click.UsageError(f"--accept-words {path}: {exc.strerror.lower() if exc.strerror else exc}")
 
 
+def _seconds(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
+    from .config import positive_seconds
+
+    if value is not None and not positive_seconds(value):
+        raise click.BadParameter(f"expected a number of seconds above 0, got {value!r}")
+    return value
+
+
 def common_options(func: Callable) -> Callable:
     decorators = [
         click.argument("paths", nargs=-1, required=True),
@@ -52,6 +60,12 @@ def common_options(func: Callable) -> Callable:
                      help="English dialect.  [default: us]"),
         click.option("--languagetool-url", metavar="URL", help="A LanguageTool server you run (text is sent there)."),
         click.option("--languagetool-dir", metavar="DIR", help="A local LanguageTool install (needs Java >= 17)."),
+        click.option("--languagetool-timeout", type=float, metavar="SECONDS", callback=_seconds,
+                     help="Give up on the LanguageTool server after this long without a connection or data.  "
+                          "[default: 5]"),
+        click.option("--languagetool-deadline", type=float, metavar="SECONDS", callback=_seconds,
+                     help="Give up on the LanguageTool server when all its requests of this run took this long.  "
+                          "[default: 20]"),
         click.option("--accept-words", metavar="FILE", help="A file of accepted words (names, brands), one a line."),
         click.option("--unsafe/--safe-only", default=None,
                      help="Also apply `suggest` edits (--safe-only: only safe ones, whatever the config says)."),
@@ -85,6 +99,8 @@ def cli_overrides(params: dict) -> dict[str, Any]:
         "dialect": params["dialect"],
         "languagetool_url": params["languagetool_url"],
         "languagetool_dir": params["languagetool_dir"],
+        "languagetool_timeout": params.get("languagetool_timeout"),
+        "languagetool_deadline": params.get("languagetool_deadline"),
         "accept_words": _read_words(params["accept_words"]),
         "unsafe": params["unsafe"],
         "uncurl_quotes": params["uncurl_quotes"] or None,
@@ -129,9 +145,11 @@ class Inputs:
     """Expands arguments, resolves configuration per file, reads, analyses and filters."""
 
     def __init__(self, paths: tuple[str, ...], params: dict) -> None:
+        from .checks import begin_run
         from .config import clear_cache
 
         clear_cache()
+        begin_run()  # one total deadline for the grammar server's requests of this command
         self.params = params
         self.cli = cli_overrides(params)
         self.fail_on_flag: str | None = params.get("fail_on")

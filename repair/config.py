@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import functools
+import math
 import os
 import sys
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ class Settings:
     grammar: str | None = None
     languagetool_url: str | None = None
     languagetool_dir: str | None = None
+    languagetool_timeout: float | None = None
+    languagetool_deadline: float | None = None
     dialect: str | None = None
     include: tuple[str, ...] | None = None
     uncurl_quotes: bool | None = None
@@ -86,6 +89,8 @@ KEYS: dict[str, tuple[str, str]] = {
     "grammar": (f"choice:{','.join(GRAMMARS)}", "grammar"),
     "languagetool-url": ("url", "languagetool_url"),
     "languagetool-dir": ("dir", "languagetool_dir"),
+    "languagetool-timeout": ("seconds", "languagetool_timeout"),
+    "languagetool-deadline": ("seconds", "languagetool_deadline"),
     "dialect": (f"choice:{','.join(DIALECTS)}", "dialect"),
     "include": ("globs", "include"),
     "uncurl-quotes": ("bool", "uncurl_quotes"),
@@ -149,9 +154,18 @@ def _value(kind: str, value: Any, where: str, root: str) -> Any:
         if not isinstance(value, str) or not value.startswith(("http://", "https://")):
             raise ConfigError(f"{where}: expected an http(s) URL, got {value!r}")
         return value
+    if kind == "seconds":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not positive_seconds(value):
+            raise ConfigError(f"{where}: expected a number of seconds above 0, got {value!r}")
+        return float(value)
     if kind == "thresholds":
         return _thresholds(value, where)
     raise AssertionError(kind)  # pragma: no cover
+
+
+def positive_seconds(value: float) -> bool:
+    """A finite number of seconds above 0 (and at most a day)."""
+    return math.isfinite(value) and 0 < value <= 86400
 
 
 def _thresholds(value: Any, where: str) -> tuple[tuple[str, float], ...]:
@@ -275,6 +289,9 @@ def options_for(settings: Settings, path: str, cli: Mapping[str, Any], base: Opt
         dialect=pick("dialect", settings.dialect, base.dialect),
         languagetool_url=pick("languagetool_url", settings.languagetool_url, base.languagetool_url),
         languagetool_dir=pick("languagetool_dir", settings.languagetool_dir, base.languagetool_dir),
+        languagetool_timeout=pick("languagetool_timeout", settings.languagetool_timeout, base.languagetool_timeout),
+        languagetool_deadline=pick("languagetool_deadline", settings.languagetool_deadline,
+                                   base.languagetool_deadline),
         accept_words=frozenset(accept),
         unsafe=bool(unsafe),
         uncurl_quotes=bool(pick("uncurl_quotes", settings.uncurl_quotes, base.uncurl_quotes)),

@@ -19,6 +19,8 @@ class Options:
     dialect: Dialect = "us"
     languagetool_url: str | None = None
     languagetool_dir: str | None = None
+    languagetool_timeout: float = 5.0     # seconds: connecting to the server, and each wait for data
+    languagetool_deadline: float = 20.0   # seconds: all requests to the server in one run together
     rules_dirs: tuple[str, ...] = ()      # extra rule packs
     accept_words: frozenset[str] = field(default_factory=frozenset)
     markdown: bool = False

@@ -22,13 +22,11 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("language_tool_python", reason="language-tool-python is not installed")
-
-from repair.checks import BackendUnavailable  # noqa: E402
-from repair.checks import languagetool as lt  # noqa: E402
-from repair.checks.languagetool import LanguageToolCheck, Utf16Positions, normalise_url  # noqa: E402
-from repair.edits import apply  # noqa: E402
-from repair.options import Options  # noqa: E402
+from repair.checks import BackendUnavailable
+from repair.checks import languagetool as lt
+from repair.checks.languagetool import LanguageToolCheck, Utf16Positions, normalise_url
+from repair.edits import apply
+from repair.options import Options
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -128,7 +126,7 @@ def server():
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
     httpd.server_close()
-    lt._CLIENTS.clear()
+    lt._LANGUAGES.clear()
 
 
 def by_text(findings):

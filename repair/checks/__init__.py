@@ -8,6 +8,8 @@ Heavy back ends are imported inside ``build_checks`` only when asked for.
 """
 from __future__ import annotations
 
+import threading
+import time
 from typing import Literal, Protocol, Sequence
 
 from ..model import Finding
@@ -23,6 +25,36 @@ class Check(Protocol):
 
 class BackendUnavailable(RuntimeError):
     """A back end the user asked for cannot run here; the message says what is missing and how to get it."""
+
+
+class Run:
+    """One run of requests to a remote back end: its total deadline counts from the first of them."""
+
+    def __init__(self) -> None:
+        self._started: float | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> float:
+        """The :func:`time.monotonic` instant of the run's first request (now, when this is it)."""
+        with self._lock:
+            if self._started is None:
+                self._started = time.monotonic()
+            return self._started
+
+
+_RUN: Run | None = None
+
+
+def begin_run() -> None:
+    """Start a run (the CLI starts one per command): every request to a remote back end from now on
+    shares one total deadline (``--languagetool-deadline``). Without a run, each document checked
+    through the library has a deadline of its own."""
+    global _RUN
+    _RUN = Run()
+
+
+def current_run() -> Run | None:
+    return _RUN
 
 
 def build_checks(options: Options) -> Sequence[Check]:
