@@ -15,6 +15,7 @@ import fnmatch
 import functools
 import math
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -30,6 +31,7 @@ CONFIG_NAMES = (".ungarble.toml", "ungarble.toml", "pyproject.toml")
 SEVERITY_LEVELS = ("error", "warning", "info", "never")
 GRAMMARS = ("harper", "languagetool", "none")
 DIALECTS = ("us", "gb", "ca", "au", "in")
+MAX_CONFIG_BYTES = 1_000_000
 
 
 class ConfigError(ValueError):
@@ -214,7 +216,13 @@ def load(path: str) -> Settings | None:
     """Settings from one file; None for a pyproject.toml without ``[tool.ungarble]``."""
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CONFIG_BYTES:
+                raise ConfigError(f"{path}: not a configuration file (a regular file of at most "
+                                  f"{MAX_CONFIG_BYTES:,} bytes)")
+            data = tomllib.loads(fh.read(MAX_CONFIG_BYTES + 1).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:

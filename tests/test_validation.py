@@ -230,3 +230,12 @@ def test_a_rules_folder_that_is_not_a_pack_is_refused_naming_the_key(tmp_path, t
     result = invoke("check", *GRAMMAR_OFF, text_file)
     assert result.exit_code == 2 and result.stdout == ""
     assert ".ungarble.toml rules: " in result.stderr and "not a rule pack" in result.stderr
+
+
+def test_a_configuration_file_must_be_a_regular_utf8_file(tmp_path, text_file):
+    result = invoke("check", *GRAMMAR_OFF, "--config", "/dev/null", text_file)   # /dev/zero would never end
+    assert result.exit_code == 2 and "/dev/null: not a configuration file" in result.stderr
+    latin1 = tmp_path / "latin1.toml"
+    latin1.write_bytes('accept-words = ["Caf\xe9"]\n'.encode("latin-1"))
+    result = invoke("check", *GRAMMAR_OFF, "--config", latin1, text_file)
+    assert result.exit_code == 2 and "not UTF-8" in result.stderr and "Traceback" not in result.stderr
