@@ -239,3 +239,12 @@ def test_a_configuration_file_must_be_a_regular_utf8_file(tmp_path, text_file):
     latin1.write_bytes('accept-words = ["Caf\xe9"]\n'.encode("latin-1"))
     result = invoke("check", *GRAMMAR_OFF, "--config", latin1, text_file)
     assert result.exit_code == 2 and "not UTF-8" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_batch_refuses_an_unknown_selector_before_reading_records(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": "It was the the end."}\n', encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = invoke("batch", *GRAMMAR_OFF, "--select", "mt.doubled", "-j", "1", source, "-o", out)
+    assert result.exit_code == 2 and "unknown rule selector 'mt.doubled'" in result.stderr
+    assert not out.exists()
