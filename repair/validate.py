@@ -66,17 +66,26 @@ def known_ids(rules_dirs: tuple[str, ...] = ()) -> frozenset[str]:
     return frozenset(r.id for r in all_rules(rules_dirs) if not r.pattern)
 
 
-@functools.lru_cache(maxsize=1)
-def harper_names() -> tuple[frozenset[str], frozenset[str]] | None:
-    """(lint kinds, rule names) of the installed harper-py; None when it is not installed."""
-    try:
-        from .checks.harper import SEVERITY, load_harper
+def harper_kinds() -> frozenset[str]:
+    """Harper's lint kinds (no Harper needed): the severities' table and the kinds it lacks."""
+    from .checks.harper import SEVERITY
 
-        harper = load_harper()
-        rules = frozenset(harper.get_default_lint_config())
+    return frozenset(SEVERITY) | frozenset(_EXTRA_HARPER_KINDS)
+
+
+@functools.lru_cache(maxsize=4)
+def harper_rules(dialect: str = "us") -> frozenset[str] | None:
+    """The rule names of the installed harper-py; None when it is not installed.
+
+    Harper builds its linter to list them (about a second): the process-wide linter of
+    :mod:`repair.checks.harper` is used, so a run with Harper pays nothing extra.
+    """
+    try:
+        from .checks.harper import linter_for
+
+        return frozenset(linter_for(dialect).get_lint_config())
     except Exception:  # not installed, or not harper-py: the back end says so when asked for
         return None
-    return frozenset(SEVERITY) | frozenset(_EXTRA_HARPER_KINDS), rules
 
 
 def _prefixes(ids: Iterable[str]) -> set[str]:
@@ -87,32 +96,32 @@ def _prefixes(ids: Iterable[str]) -> set[str]:
     return out
 
 
-def _harper_problem(selector: str) -> list[str] | None:
+def _harper_problem(selector: str, dialect: str) -> list[str] | None:
     """None when a ``harper`` selector names Harper's rules, else the closest ones."""
-    names = harper_names()
-    if names is None:
-        return None
-    kinds, rules = names
+    kinds = harper_kinds()
     parts = selector.rstrip(".").split(".")
-    if len(parts) == 1 or (len(parts) == 2 and parts[1] in kinds) \
-            or (len(parts) == 3 and parts[1] in kinds and parts[2] in rules):
-        return None
-    if len(parts) == 2 and parts[1] in rules:   # the rule without its kind
-        return [f"harper.<Kind>.{parts[1]}"]
-    if len(parts) >= 2 and parts[1] not in kinds:
+    if len(parts) == 1 or (len(parts) == 2 and parts[1] in kinds):
+        return None   # no rule list needed: harper.<Kind> is checked without Harper
+    if parts[1] not in kinds:
+        rules = harper_rules(dialect) if len(parts) == 2 else None
+        if rules is not None and parts[1] in rules:   # the rule without its kind
+            return [f"harper.<Kind>.{parts[1]}"]
         return [f"harper.{k}" for k in difflib.get_close_matches(parts[1], sorted(kinds), n=3, cutoff=0)]
-    close = difflib.get_close_matches(parts[2], sorted(rules), n=3, cutoff=0) if len(parts) >= 3 else []
+    rules = harper_rules(dialect)
+    if rules is None or (len(parts) == 3 and parts[2] in rules):
+        return None
+    close = difflib.get_close_matches(parts[2], sorted(rules), n=3, cutoff=0)
     return [f"harper.{parts[1]}.{r}" for r in close]
 
 
-def unknown(selector: str, ids: frozenset[str]) -> list[str] | None:
+def unknown(selector: str, ids: frozenset[str], dialect: str = "us") -> list[str] | None:
     """None when ``selector`` names a rule (an id or a dotted prefix of one), else the closest ids."""
     sel = selector.rstrip(".")
     head = sel.split(".", 1)[0]
     if head == "languagetool":
         return None
     if head == "harper":
-        return _harper_problem(sel)
+        return _harper_problem(sel, dialect)
     if sel in ids or any(rule.startswith(sel + ".") for rule in ids):
         return None
     candidates = sorted(_prefixes(ids) | {"harper", "languagetool"})
@@ -121,13 +130,14 @@ def unknown(selector: str, ids: frozenset[str]) -> list[str] | None:
     return list(dict.fromkeys(starting + close))[:3]
 
 
-def check_selectors(selectors: Iterable[str], rules_dirs: Sequence[str], where: str) -> None:
+def check_selectors(selectors: Iterable[str], rules_dirs: Sequence[str], where: str,
+                    dialect: str = "us") -> None:
     """Raise :class:`SelectorError` for the first selector that names no rule."""
     ids: frozenset[str] | None = None
     for selector in selectors:
         if ids is None:
             ids = known_ids(tuple(rules_dirs))
-        closest = unknown(selector, ids)
+        closest = unknown(selector, ids, dialect)
         if closest is not None:
             from .terminal import visible
 
@@ -153,6 +163,8 @@ def preflight(cli: Mapping, pairs: Iterable[tuple[object, object]], default_dirs
     todo = list(pairs) or [(None, None)]
     for settings, options in todo:
         dirs = tuple(options.rules_dirs) if options is not None else tuple(default_dirs)
+        # Harper's rule list comes from its linter: share the one the run builds anyway
+        dialect = options.dialect if options is not None and options.grammar == "harper" else "us"
         label = _config_label(getattr(settings, "path", None))
         if dirs not in cli_dirs:
             cli_dirs.add(dirs)
@@ -162,14 +174,14 @@ def preflight(cli: Mapping, pairs: Iterable[tuple[object, object]], default_dirs
                 given = "--rules" if cli.get("rules_dirs") or settings is None else f"{label} rules"
                 raise SelectorError(f"{given}: {exc}" if dirs else str(exc)) from None
             for flag in ("select", "ignore"):
-                check_selectors(cli.get(flag) or (), dirs, f"--{flag}")
+                check_selectors(cli.get(flag) or (), dirs, f"--{flag}", dialect)
         if settings is None or (id(settings), dirs) in done:
             continue
         done.add((id(settings), dirs))
         for key, value in (("select", settings.select), ("ignore", settings.ignore)):
-            check_selectors(value or (), dirs, f"{label} {key}")
+            check_selectors(value or (), dirs, f"{label} {key}", dialect)
         for glob, selectors in settings.per_file_ignores:
-            check_selectors(selectors, dirs, f"{label} per-file-ignores.{glob!r}")
+            check_selectors(selectors, dirs, f"{label} per-file-ignores.{glob!r}", dialect)
 
 
 # --- inline suppressions ---------------------------------------------------------------

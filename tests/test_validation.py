@@ -97,12 +97,14 @@ def test_ids_and_dotted_prefixes_are_accepted(text_file, selector):
 def test_harper_is_not_imported_to_check_selectors_that_do_not_name_it(text_file, monkeypatch):
     import repair.validate as validate
 
-    def boom():
+    def boom(*args):
         raise AssertionError("harper's rule list was read")
 
-    monkeypatch.setattr(validate, "harper_names", boom)
+    monkeypatch.setattr(validate, "harper_rules", boom)
     assert invoke("check", *GRAMMAR_OFF, "--select", "mt,encoding", "--ignore", "mt.fragment",
                   text_file).exit_code == 1
+    # a lint kind needs no rule list either
+    assert invoke("check", *GRAMMAR_OFF, "--select", "mt", "--ignore", "harper.Style", text_file).exit_code == 1
 
 
 def test_selectors_of_a_user_pack_are_known(tmp_path, text_file, cycle_pack):
