@@ -263,3 +263,23 @@ def test_a_huge_rule_file_is_not_read(tmp_path, monkeypatch):
     write(tmp_path, "no-foo.yaml", GOOD_RULE)
     (problem,) = problems_of(tmp_path)[0]
     assert "too large" in problem.reason
+
+
+def test_a_huge_word_list_is_not_read(tmp_path, monkeypatch):
+    import repair.rulekinds.base as base
+
+    monkeypatch.setattr(base, "MAX_WORD_LIST_BYTES", 5)
+    write(tmp_path, "rep.yaml", """\
+        id: house.rep
+        kind: repetition
+        message: "Repeated: {match}"
+        safety: suggest
+        allow: rep.allow.txt
+        examples:
+          bad: ["the cat cat sat"]
+          fixed: ["the cat sat"]
+          good: ["the dog dog sat"]
+        """)
+    write(tmp_path, "rep.allow.txt", "# legitimate\ndog\n")
+    (problem,) = problems_of(tmp_path)[0]
+    assert problem.line == 5 and "word list file too large" in problem.reason
