@@ -32,11 +32,12 @@ def _csv(values: Iterable[str]) -> tuple[str, ...]:
 def _read_words(path: str | None) -> frozenset[str]:
     if not path:
         return frozenset()
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return frozenset(line.strip() for line in fh if line.strip() and not line.startswith("#"))
-    except OSError as exc:
-        raise click.UsageError(f"--accept-words {path}: {exc.strerror.lower() if exc.strerror else exc}")
+    from .validate import read_word_file
+
+    try:  # a regular UTF-8 file of bounded size (not /dev/zero)
+        return read_word_file(path, "--accept-words")
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _seconds(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
@@ -155,6 +156,17 @@ class Inputs:
         self.fail_on_flag: str | None = params.get("fail_on")
         self.diff_only = bool(params["diff_only"] or params["diff_base"])
         self.paths = self._expand(paths)
+        self._preflight()
+
+    def _preflight(self) -> None:
+        """Rule packs and selectors (flags and each input's configuration), once, before any input."""
+        from .validate import preflight
+
+        items = [self.item(path) for path in self.paths]
+        try:
+            preflight(self.cli, [(self.settings(i.name), i.options) for i in items], tuple(self.params["rules_dirs"]))
+        except ValueError as exc:  # RuleFileError, SelectorError
+            raise Abort(str(exc)) from None
 
     def settings(self, name: str):
         from .config import ConfigError, settings_for
@@ -222,6 +234,7 @@ class Inputs:
                 yield item
                 continue
             item.report = FileReport(item.name, doc.encoding, result=result)
+            _note_unknown_suppressions(item, doc.text)
             yield item
 
     def _only_added(self, item: Item, result):
@@ -246,6 +259,21 @@ class Inputs:
         chosen = [e for e in chosen if not any(o is not e and o.span.overlaps(e.span) for o in applied)]
         fixed = edit_engine.apply(result.original, chosen)
         return dataclasses.replace(result, findings=findings, fixed=fixed, applied=tuple(chosen))
+
+
+def _note_unknown_suppressions(item: Item, text: str) -> None:
+    """Inline directives may name retired ids: a note on stderr, the exit code unchanged."""
+    from .report import LineIndex
+    from .terminal import visible
+    from .validate import unknown_in_text
+
+    found = unknown_in_text(text, item.options.markdown, item.options.rules_dirs)
+    if found:
+        index = LineIndex(text)
+        for offset, rule in found:
+            line, _ = index.position(offset)
+            click.echo(f"ungarble: note: {visible(item.name)}:{line}: the suppression names no rule "
+                       f"{visible(rule)!r}", err=True)
 
 
 def with_metrics(items: Iterable[Item], per_sentence: bool = False) -> Iterator[Item]:
@@ -419,6 +447,13 @@ def fix(paths, write, interactive, word_diff, utf8, **params) -> None:
                 errors += 1
                 continue
             result = report.result
+            if result.unstable:  # not a fixed point: neither written nor shown as a repair
+                from .terminal import visible
+
+                _error(f"{visible(item.name)}: edits of {', '.join(result.unstable)} keep changing the text "
+                       "(a cycle of replacements, or no end in sight); nothing written")
+                errors += 1
+                continue
             if write and doc.path == "-" and not result.changed:
                 stdout.write(encode(doc, result.fixed, utf8=utf8))  # a filter passes clean text through
                 continue

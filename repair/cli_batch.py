@@ -40,7 +40,14 @@ def _configured(source: str, params: dict):
     def file_options(path: str):
         return options_for(settings(path), path, cli)
 
-    return options_for(top, source, cli), file_options, include
+    options = options_for(top, source, cli)
+    from .validate import preflight
+
+    try:  # rule packs and selectors, once, before any record is read
+        preflight(cli, [(top, options)], tuple(params.get("rules_dirs") or ()))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    return options, file_options, include
 
 
 def _echo(message: str) -> None:

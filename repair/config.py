@@ -15,6 +15,7 @@ import fnmatch
 import functools
 import math
 import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -30,6 +31,7 @@ CONFIG_NAMES = (".ungarble.toml", "ungarble.toml", "pyproject.toml")
 SEVERITY_LEVELS = ("error", "warning", "info", "never")
 GRAMMARS = ("harper", "languagetool", "none")
 DIALECTS = ("us", "gb", "ca", "au", "in")
+MAX_CONFIG_BYTES = 1_000_000
 
 
 class ConfigError(ValueError):
@@ -134,12 +136,12 @@ def _value(kind: str, value: Any, where: str, root: str) -> Any:
     if kind == "wordfile":
         if not isinstance(value, str):
             raise ConfigError(f"{where}: expected a file name, got {value!r}")
-        path = os.path.join(root, value)
-        try:
-            with open(path, encoding="utf-8") as fh:
-                return frozenset(w.strip() for w in fh if w.strip() and not w.lstrip().startswith("#"))
-        except OSError as exc:
-            raise ConfigError(f"{where}: cannot read {value!r}: {exc.strerror or exc}") from None
+        from .validate import read_word_file
+
+        try:  # a regular UTF-8 file of bounded size (not /dev/zero)
+            return read_word_file(os.path.join(root, value), where)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
     if kind == "dirs":
         dirs = tuple(os.path.normpath(os.path.join(root, d)) for d in _strings(value, where))
         for d in dirs:
@@ -184,8 +186,23 @@ def _thresholds(value: Any, where: str) -> tuple[tuple[str, float], ...]:
         integral = fields[name] in (int, "int")
         if isinstance(number, bool) or not isinstance(number, (int, float)) or (integral and not isinstance(number, int)):
             raise ConfigError(f"{where}.{raw}: expected {'a whole number' if integral else 'a number'}, got {number!r}")
+        low, inclusive = THRESHOLD_MINIMUM.get(name, (None, True))
+        if not math.isfinite(number) or (low is not None and (number < low if inclusive else number <= low)):
+            bound = "" if low is None else f" {'at least' if inclusive else 'above'} {low:g}"
+            raise ConfigError(f"{where}.{raw}: expected a finite number{bound}, got {number!r}")
         out.append((name, number))
     return tuple(out)
+
+
+# the smallest sensible value of each readability threshold: (bound, inclusive); 0 words
+# or a factor of 0 would call every sentence long
+THRESHOLD_MINIMUM: dict[str, tuple[float, bool]] = {
+    "min_long_words": (1, True),
+    "long_factor": (0, False),
+    "flesch_margin": (0, True),
+    "min_hard_words": (1, True),
+    "min_sentences": (1, True),
+}
 
 
 def parse(table: Mapping[str, Any], path: str) -> Settings:
@@ -212,7 +229,13 @@ def load(path: str) -> Settings | None:
     """Settings from one file; None for a pyproject.toml without ``[tool.ungarble]``."""
     try:
         with open(path, "rb") as fh:
-            data = tomllib.load(fh)
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_CONFIG_BYTES:
+                raise ConfigError(f"{path}: not a configuration file (a regular file of at most "
+                                  f"{MAX_CONFIG_BYTES:,} bytes)")
+            data = tomllib.loads(fh.read(MAX_CONFIG_BYTES + 1).decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: invalid TOML: not UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:

@@ -6,7 +6,8 @@ whitespace is trimmed), or when they overlap and their fixes turn the text into 
 same result (our ``mt.repeated-word`` deleting " the" and Harper replacing "the the"
 with "the"). The merged finding keeps the most specific rule id in ``rule`` and
 ``source`` (our own rules first: they target garble; then LanguageTool's and Harper's
-per-rule ids), the highest severity of the group, a fix (the primary's, else the first
+per-rule ids), the primary rule's own severity (what the rule declares, whatever else
+fired on the spot: ``--fail-on`` must not depend on it), a fix (the primary's, else the first
 other one) and every source in ``sources``.
 
 A grammar checker's suggestion is dropped, finding and all, when
@@ -25,7 +26,7 @@ import re
 from typing import Callable, Sequence
 
 from . import edits as edit_engine
-from .model import SEVERITY_RANK, Edit, Finding, Span
+from .model import Edit, Finding, Span
 from .names import WORD_RE, _sentence_initial, is_spelling_finding
 from .options import Options
 
@@ -107,7 +108,6 @@ def _merge_group(group: list[Finding]) -> Finding:
                                           f.fix, (f.source,))
     ranked = sorted(group, key=_specificity, reverse=True)
     primary = ranked[0]
-    severity = max((f.severity for f in group), key=lambda s: SEVERITY_RANK[s])
     fix = primary.fix
     if fix is None:
         fix = next((f.fix for f in ranked if f.fix is not None
@@ -127,7 +127,7 @@ def _merge_group(group: list[Finding]) -> Finding:
     message = primary.message
     if others:
         message = f"{message} (also {', '.join(others)})"
-    return Finding(primary.rule, primary.source, severity, message, primary.span, primary.text,
+    return Finding(primary.rule, primary.source, primary.severity, message, primary.span, primary.text,
                    fix, tuple(sources))
 
 

@@ -6,6 +6,7 @@ encoding repair and earlier passes did to lengths.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -93,6 +94,9 @@ class Result:
     findings: tuple[Finding, ...]
     applied: tuple[Edit, ...] = ()
     passes: int = 0
+    # the rules whose edits kept changing the text (a cycle, or still changing after
+    # max_passes): the result is not a fixed point and must not be written
+    unstable: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -180,6 +184,11 @@ def run(text: str, options: Options, checks: Sequence[Check]) -> Result:
 
     runner = _Runner(checks, options)
     passes = 0
+    # a digest of the text after each pass, and the rules each pass applied: a text seen
+    # before is a cycle of edits (alpha -> beta -> gamma -> alpha), named by its rules
+    seen = {_digest(current): 0}
+    pass_rules: list[set[str]] = []
+    unstable: tuple[str, ...] = ()
     while True:
         shields = shields_for(current, options)
         found = _unshielded(runner.findings(_blank(current, shields)), shields)
@@ -188,16 +197,34 @@ def run(text: str, options: Options, checks: Sequence[Check]) -> Result:
         if not todo:
             break
         if passes >= options.max_passes:
+            unstable = tuple(sorted({e.rule for e in todo}))
             collected[("internal.unstable", 0, None)] = Finding(
                 "internal.unstable", "ungarble", "error",
-                f"Edits still changed the text after {passes} passes; the rest were not applied. "
-                "Please report this text.", Span(0, 0), "")
+                f"Edits of {', '.join(unstable)} still changed the text after {passes} passes; "
+                "the rest were not applied. Please report this text.", Span(0, 0), "")
             break
+        before = len(applied)
         current = _apply(current, todo, maps, applied, to_original)
+        pass_rules.append({e.rule for e in applied[before:]})
         passes += 1
+        digest = _digest(current)
+        if digest in seen:
+            first = seen[digest]
+            unstable = tuple(sorted(set().union(*pass_rules[first:])))
+            collected[("internal.unstable", 0, None)] = Finding(
+                "internal.unstable", "ungarble", "error",
+                f"Edits of {', '.join(unstable)} undo each other: the text came back after "
+                f"{passes - first} passes (a cycle of replacements). Fix or ignore these rules.",
+                Span(0, 0), "")
+            break
+        seen[digest] = passes
 
     findings = sorted(collected.values(), key=lambda f: (f.span.start, f.span.end, f.rule))
-    return Result(text, current, tuple(findings), tuple(applied), passes)
+    return Result(text, current, tuple(findings), tuple(applied), passes, unstable)
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _apply(current: str, todo: list[Edit], maps: list, applied: list[Edit], to_original) -> str:

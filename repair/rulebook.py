@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import pkgutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -104,40 +105,87 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when pr
     """A safe loader (never constructs arbitrary objects); nodes keep their line marks."""
 
 
-def _node_lines(node: yaml.Node, path: tuple, lines: dict, problems: list, file: str) -> None:
-    lines[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        seen: set = set()
+# Bounds on what a rule file may hold: a rule pack is a few small files, so anything
+# beyond these is a mistake or an attack (a 453-byte alias bomb names 9^9 paths).
+MAX_RULE_FILE_BYTES = 1_000_000
+MAX_PACK_ENTRIES = 10_000        # files and folders visited under one --rules directory
+MAX_DEPTH = 64                   # nesting of mappings and lists in one rule
+MAX_NUMBER_CHARS = 100           # digits of a number (Python refuses ints over 4,300 digits)
+_INT_TAG = "tag:yaml.org,2002:int"
+
+
+def _node_lines(node: yaml.Node, path: tuple, lines: dict, problems: list, file: str,
+                seen: set | None = None) -> bool:
+    """Record the line of every key and item under ``node`` in ``lines`` (keyed by path).
+
+    Each node is visited once: a node met again is a YAML alias, which rule files may
+    not use (following aliases is exponential in the file's size). Returns False when
+    the document must not be built (an alias, nesting too deep, a number too long).
+    """
+    if seen is None:
+        seen = set()
+    line = node.start_mark.line + 1
+    if id(node) in seen:  # the line of the key or item that holds the alias
+        where = next((lines[path[:n]] for n in range(len(path), 0, -1) if path[:n] in lines), line)
+        problems.append(Problem(file, where,
+                                "YAML aliases (*name) are not allowed in rule files; write the value out"))
+        return False
+    seen.add(id(node))
+    if len(path) > MAX_DEPTH:
+        problems.append(Problem(file, line, f"nested deeper than {MAX_DEPTH} levels"))
+        return False
+    lines[path] = line
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == _INT_TAG and len(node.value) > MAX_NUMBER_CHARS:
+            problems.append(Problem(file, line, f"number too long ({len(node.value)} characters; "
+                                                f"at most {MAX_NUMBER_CHARS})"))
+            return False
+    elif isinstance(node, yaml.MappingNode):
+        keys: set = set()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            if key in seen:
+            if key in keys:
                 problems.append(Problem(file, key_node.start_mark.line + 1, f"duplicate key {key!r}"))
-            seen.add(key)
+            keys.add(key)
             lines[path + (key,)] = key_node.start_mark.line + 1
-            _node_lines(value_node, path + (key,), lines, problems, file)
+            if not _node_lines(value_node, path + (key,), lines, problems, file, seen):
+                return False
             lines[path + (key,)] = key_node.start_mark.line + 1
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _node_lines(item, path + (i,), lines, problems, file)
+            if not _node_lines(item, path + (i,), lines, problems, file, seen):
+                return False
+    return True
 
 
 def _documents(path: Path, problems: list) -> list[tuple[Any, dict]]:
     file = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_RULE_FILE_BYTES:
+            problems.append(Problem(file, 0, f"rule file too large ({size:,} bytes; at most "
+                                             f"{MAX_RULE_FILE_BYTES:,})"))
+            return []
         stream = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(file, 0, f"cannot read: {exc}"))
         return []
     loader = _Loader(stream)
     docs = []
+    start = len(problems)
     try:
         while loader.check_node():
             node = loader.get_node()
             if node is None:
                 continue
             lines: dict = {}
-            _node_lines(node, (), lines, problems, file)
-            data = loader.construct_document(node)
+            if not _node_lines(node, (), lines, problems, file):
+                continue
+            try:
+                data = loader.construct_document(node)
+            except ValueError as exc:  # e.g. a value Python cannot convert; not a YAMLError
+                problems.append(Problem(file, node.start_mark.line + 1, f"bad value: {exc}"))
+                continue
             docs.append((data, lines))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -145,6 +193,8 @@ def _documents(path: Path, problems: list) -> list[tuple[Any, dict]]:
         problems.append(Problem(file, line, f"YAML error: {getattr(exc, 'problem', None) or exc}"))
     finally:
         loader.dispose()
+    if not docs and len(problems) == start:
+        problems.append(Problem(file, 1, "empty rule file: it holds no rule"))
     return docs
 
 
@@ -299,7 +349,21 @@ def _build(data: Any, lines: dict, path: Path, problems: list) -> Rule | None:
 
 
 def rule_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    """The rule files under ``directory`` (links to folders are not followed).
+
+    Raises :class:`RuleFileError` when the folder holds more than ``MAX_PACK_ENTRIES``
+    entries: that is not a rule pack (``rules = ["/"]`` would search the whole disk).
+    """
+    found: list[Path] = []
+    visited = 0
+    for root, dirs, files in os.walk(directory):
+        dirs.sort()
+        visited += len(dirs) + len(files)
+        if visited > MAX_PACK_ENTRIES:
+            raise RuleFileError([Problem(str(directory), 0, f"more than {MAX_PACK_ENTRIES:,} files and folders "
+                                                            "under it: not a rule pack")])
+        found.extend(Path(root, name) for name in files if name.endswith((".yaml", ".yml")))
+    return sorted(p for p in found if p.is_file())
 
 
 def load_rules(dirs: Iterable[str | Path] = (), builtin: bool = True) -> list[Rule]:
@@ -316,7 +380,12 @@ def load_rules(dirs: Iterable[str | Path] = (), builtin: bool = True) -> list[Ru
         if not directory.is_dir():
             problems.append(Problem(str(directory), 0, "rules directory not found"))
             continue
-        for path in rule_files(directory):
+        try:
+            paths = rule_files(directory)
+        except RuleFileError as exc:
+            problems.extend(exc.problems)
+            continue
+        for path in paths:
             for data, lines in _documents(path, problems):
                 rule = _build(data, lines, path, problems)
                 if rule is None:

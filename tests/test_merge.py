@@ -28,7 +28,7 @@ def test_same_span_from_three_sources_is_one_finding():
     (merged,) = merge_findings(TEXT, fs, Options())
     assert merged.rule == "typo.common-misspelling" and merged.source == "rules"
     assert set(merged.sources) == {"rules", "harper", "languagetool"} and merged.sources[0] == "rules"
-    assert merged.severity == "error"                      # the highest of the group
+    assert merged.severity == "info"                       # what the primary rule declares
     assert merged.fix.safety == "safe" and merged.fix.span == merged.span
     assert "harper.Spelling.SpellCheck" in merged.message
 
@@ -134,3 +134,23 @@ def test_rule_findings_are_never_dropped():
     s = text.index("Sea port")
     ours = finding(text, s, s + 8, "names.example", "rules", "Seaport")
     assert merge_findings(text, [ours], Options()) == [ours]
+
+
+def test_merging_never_changes_the_severity_the_rule_declares():
+    # mt.repeated-phrase is a warning: Harper agreeing with an error kind must not make it one
+    text = "We went to to the shop."
+    s = text.index("to to")
+    ours = finding(text, s + 2, s + 5, "mt.repeated-phrase", "rules", "", severity="warning", safety="safe")
+    harper = finding(text, s, s + 5, "harper.Typo.ToTo", "harper", "to", severity="error")
+    (merged,) = merge_findings(text, [harper, ours], Options())
+    assert merged.rule == "mt.repeated-phrase" and set(merged.sources) == {"rules", "harper"}
+    assert merged.severity == "warning"
+
+
+def test_the_same_rule_has_one_severity_whatever_else_fired():
+    pytest.importorskip("harper")
+    from repair import check
+
+    found = [f for f in check("We went to to the shop.\n\nIt was the the end of it.\n")
+             if f.rule == "mt.repeated-phrase"]
+    assert len(found) == 2 and {f.severity for f in found} == {"warning"}

@@ -201,3 +201,85 @@ def test_rules_for_caches_per_directory_set(tmp_path):
     assert rules_for((str(tmp_path),)) is first
     assert any(r.id == "house.no-foo" for r in first)
     assert not any(r.id == "house.no-foo" for r in rules_for(()))
+
+
+# --- hostile rule packs (issues 17.14, 17.15, 18.5) --------------------------------
+
+def _bomb(levels: int, width: int) -> str:
+    """The billion-laughs shape: each level lists the previous one ``width`` times."""
+    lines = ['a0: &a0 ["lol"]']
+    for i in range(1, levels):
+        lines.append(f"a{i}: &a{i} [" + ", ".join(f"*a{i - 1}" for _ in range(width)) + "]")
+    return GOOD_RULE + "\n".join(lines) + "\n"
+
+
+def test_a_yaml_alias_bomb_is_refused_without_following_the_aliases(tmp_path, monkeypatch):
+    import repair.rulebook as rulebook
+
+    calls = 0
+    walk = rulebook._node_lines
+
+    def counting(*args, **kwargs):
+        nonlocal calls
+        calls += 1
+        return walk(*args, **kwargs)
+
+    monkeypatch.setattr(rulebook, "_node_lines", counting)
+    path = write(tmp_path, "bomb.yaml", _bomb(6, 6))   # 6^5 = 7,776 paths to the innermost list
+    problems, message = problems_of(tmp_path)
+    assert calls < 100                                  # each node once, not each path
+    (problem,) = problems
+    assert problem.path == str(path) and "aliases" in problem.reason
+
+
+def test_an_empty_rule_file_is_an_error(tmp_path):
+    path = write(tmp_path, "empty.yaml", "# nothing here yet\n")
+    (problem,) = problems_of(tmp_path)[0]
+    assert problem.path == str(path) and "empty rule file" in problem.reason
+
+
+def test_a_5001_digit_number_is_an_error_with_file_and_line(tmp_path):
+    path = write(tmp_path, "big.yaml", GOOD_RULE.replace("severity: info\n", "severity: info\ntimeout: "
+                                                         + "9" * 5001 + "\n"))
+    (problem,) = problems_of(tmp_path)[0]
+    assert (problem.path, problem.line) == (str(path), 5)
+    assert "number too long" in problem.reason
+
+
+def test_a_folder_with_too_many_entries_is_not_searched_through(tmp_path, monkeypatch):
+    import repair.rulebook as rulebook
+
+    monkeypatch.setattr(rulebook, "MAX_PACK_ENTRIES", 20)
+    for i in range(30):
+        (tmp_path / f"d{i}").mkdir()
+    (problem,) = problems_of(tmp_path)[0]
+    assert problem.path == str(tmp_path) and "not a rule pack" in problem.reason
+
+
+def test_a_huge_rule_file_is_not_read(tmp_path, monkeypatch):
+    import repair.rulebook as rulebook
+
+    monkeypatch.setattr(rulebook, "MAX_RULE_FILE_BYTES", 100)
+    write(tmp_path, "no-foo.yaml", GOOD_RULE)
+    (problem,) = problems_of(tmp_path)[0]
+    assert "too large" in problem.reason
+
+
+def test_a_huge_word_list_is_not_read(tmp_path, monkeypatch):
+    import repair.rulekinds.base as base
+
+    monkeypatch.setattr(base, "MAX_WORD_LIST_BYTES", 5)
+    write(tmp_path, "rep.yaml", """\
+        id: house.rep
+        kind: repetition
+        message: "Repeated: {match}"
+        safety: suggest
+        allow: rep.allow.txt
+        examples:
+          bad: ["the cat cat sat"]
+          fixed: ["the cat sat"]
+          good: ["the dog dog sat"]
+        """)
+    write(tmp_path, "rep.allow.txt", "# legitimate\ndog\n")
+    (problem,) = problems_of(tmp_path)[0]
+    assert problem.line == 5 and "word list file too large" in problem.reason

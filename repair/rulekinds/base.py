@@ -193,6 +193,9 @@ def line_anchored(pattern: regex.Pattern) -> bool:
     return True
 
 
+MAX_WORD_LIST_BYTES = 10_000_000
+
+
 def load_words(value: Any, base: Path) -> tuple[str, ...]:
     """A word list: inline YAML list, or a .txt file (relative to the rule file)."""
     if isinstance(value, str):
@@ -201,6 +204,8 @@ def load_words(value: Any, base: Path) -> tuple[str, ...]:
             raise ValueError(f"word list file must end in .txt: {value!r}")
         if not path.is_file():
             raise ValueError(f"word list file not found: {value!r}")
+        if path.stat().st_size > MAX_WORD_LIST_BYTES:
+            raise ValueError(f"word list file too large: {value!r} (at most {MAX_WORD_LIST_BYTES:,} bytes)")
         entries = []
         for raw in path.read_text(encoding="utf-8").splitlines():
             entry = raw.split("#", 1)[0].strip()
