@@ -4,7 +4,9 @@ A sentence's score is an additive model over cheap features, fitted on the MLQE-
 split (all five language pairs together, so one model for any text) to rank sentences by
 HTER, the share of words a human post-editor changed (the target is the sentence's HTER
 quantile within its language pair, so the model learns what makes one sentence worse than
-another rather than which language it came from). Features (see :func:`sentence_features`):
+another rather than which language it came from). A share of the post-edits joins the fit as
+edited English with the target of an untouched translation, so that the model also sees
+what clean English looks like. Features (see :func:`sentence_features`):
 
 * **edit rates**: how often post-editors changed each English word, and each word pair,
   when machine translation produced it (``repair/data/edit_rates.tsv``, counted on the
@@ -39,11 +41,11 @@ Paragraph and document scores weight the worst sentences: the mean of a length-w
 cubic mean and the mean of the worst fifth of the sentences (see :func:`aggregate`), plus
 the **findings term** (see :func:`finding_points`): every finding of the rule packs and the
 encoding check in the paragraph or document, boilerplate and duplicates included, adds
-points by severity per 100 words. The sentence model alone does not tell clean English from
-machine translation (it ranks translations by post-editing effort, and reads vocabulary
+points by severity per 100 words. The sentence model alone tells clean English from machine
+translation only weakly (it ranks translations by post-editing effort, and reads vocabulary
 that MT often gets wrong, digits and dialogue punctuation as risk: clean 300-word documents
-score as high as MLQE-PE machine translation); the findings are what separates garbled text
-from clean text, so they weigh at document level whatever the sentences say.
+average 30, MLQE-PE dev MT documents 36); the findings are what separates garbled text from
+clean text, so they weigh at document level whatever the sentences say.
 """
 from __future__ import annotations
 
