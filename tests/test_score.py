@@ -117,6 +117,8 @@ def test_model_is_plain_json_with_monotone_functions():
         data = json.load(fh)
     model = Model.from_json(data)
     assert model.meta["fitted_by"] == "benchmarks/fit_score.py"
+    # fitted on machine translation and on post-edits as clean English, not on MT alone
+    assert model.meta["post_edits"]["share"] > 0 and model.meta["post_edits"]["rows"] > 1000
     assert model.numeric and all(w >= 0 for w in model.keys.values())
     for name, spec in model.numeric.items():
         assert spec["x"] == sorted(spec["x"]) and len(spec["x"]) == len(spec["y"]), name
