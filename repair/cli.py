@@ -257,12 +257,16 @@ def _progress(items: Iterator[Item], count: int, label: str) -> Iterator[Item]:
 
 def _run_guarded(body: Callable[[], int]) -> None:
     from .checks import BackendUnavailable
+    from .output import Terminated
 
     try:
         code = body()
     except (BackendUnavailable, Abort) as exc:
         _error(str(exc))
         code = EXIT_ERROR
+    except Terminated:  # SIGTERM (timeout, CI cancellation) unwinds like Ctrl-C: temp files are removed
+        _error("terminated; files already written are complete, the rest are untouched")
+        code = 143
     except KeyboardInterrupt:
         _error("interrupted; files already written are complete, the rest are untouched")
         code = 130
@@ -273,6 +277,10 @@ def _run_guarded(body: Callable[[], int]) -> None:
 @click.version_option(__version__, prog_name="ungarble")
 def main() -> None:
     """Find and repair garbled English text: mojibake, machine-translation garble, scraped boilerplate."""
+    from .output import guarded_stdout
+
+    # stdout is written in full or the run ends with one line and exit 2; SIGTERM unwinds like Ctrl-C
+    click.get_current_context().with_resource(guarded_stdout())
 
 
 def _fails(item: Item) -> bool:

@@ -113,10 +113,12 @@ def report(paths, output, title, **params) -> None:
         if output == "-":
             click.echo(page, nl=False)
         else:
+            from .decode import InputError
+
             try:
                 atomic_write(output, page.encode("utf-8"))
-            except OSError as exc:
-                _error(f"{output}: {exc}")
+            except InputError as exc:  # missing folder, a directory, a full disk: one line
+                _error(str(exc))
                 return EXIT_ERROR
             click.echo(f"wrote {output} ({len(docs)} document{'s' * (len(docs) != 1)})", err=True)
         return EXIT_ERROR if errors else EXIT_CLEAN
