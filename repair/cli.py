@@ -422,7 +422,7 @@ def fix(paths, write, interactive, word_diff, utf8, **params) -> None:
                         stdout.write(data)
                         stdout.flush()
                     else:
-                        atomic_write(doc.path, data)
+                        atomic_write(doc.path, data, expect=doc.source)
                         applied += len(result.applied)
                         if not bar:
                             n = len(result.applied)
@@ -486,7 +486,7 @@ def _interactive(paths: tuple[str, ...], params: dict, utf8: bool) -> int:
     def write(doc, text: str) -> None:
         nonlocal errors
         try:
-            atomic_write(doc.path, encode(doc, text, utf8=utf8))
+            atomic_write(doc.path, encode(doc, text, utf8=utf8), expect=doc.source)
             click.echo(f"wrote {doc.path}", err=True)
         except (InputError, OSError) as exc:
             _error(str(exc) if isinstance(exc, InputError) else f"{doc.path}: {exc}")

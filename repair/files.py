@@ -1,13 +1,18 @@
 """Reading input files and writing repaired ones without ever losing data."""
 from __future__ import annotations
 
+import dataclasses
 import errno
 import fnmatch
+import hashlib
 import os
+import re
 import stat
+import subprocess
 import sys
 import tempfile
-from typing import BinaryIO, Iterator, Sequence
+import time
+from typing import BinaryIO, Callable, Iterator, Sequence
 
 from .decode import InputError, decode
 from .model import Document
@@ -40,12 +45,32 @@ def read_document(path: str, stdin: BinaryIO | None = None) -> Document:
         if not (stat.S_ISREG(st.st_mode) or stat.S_ISFIFO(st.st_mode)):
             raise InputError(f"{path}: not a regular file")
         with open(path, "rb") as f:
+            opened = os.fstat(f.fileno())
             data = f.read()
     except OSError as err:
         if err.errno == errno.ENOENT and os.path.islink(path):
             raise InputError(f"{path}: no such file (dangling symbolic link)") from None
         raise InputError(f"{path}: {_reason(err)}") from None
-    return decode(data, path)
+    doc = decode(data, path)
+    if not stat.S_ISREG(opened.st_mode):
+        return doc
+    return dataclasses.replace(doc, source=_fingerprint(opened, data))
+
+
+def _fingerprint(st: os.stat_result, data: bytes) -> tuple:
+    return (st.st_dev, st.st_ino, len(data), st.st_mtime_ns, hashlib.blake2b(data, digest_size=16).digest())
+
+
+def _unchanged(target: str, source: tuple) -> bool:
+    """Is ``target`` still the file that was read? Same inode, size and mtime, and the same bytes."""
+    try:
+        st = os.stat(target)
+        if (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns) != source[:4]:
+            return False
+        with open(target, "rb") as f:
+            return hashlib.blake2b(f.read(), digest_size=16).digest() == source[4]
+    except OSError:
+        return False
 
 
 def iter_input_paths(args: Sequence[str], patterns: Sequence[str] = ("*.txt", "*.md")) -> Iterator[str]:
@@ -92,13 +117,21 @@ def _walk(top: str, patterns: Sequence[str]) -> Iterator[str]:
             yield entry.path
 
 
-def atomic_write(path: str, data: bytes) -> None:
+STALE_TEMP_SECONDS = 600  # a temp file of ours this old is left over from a killed run
+
+
+def atomic_write(path: str, data: bytes, expect: tuple | None = None) -> None:
     """Replace ``path``'s content with ``data`` so a crash leaves old or new, never half.
 
     Write a hidden temp file beside the target, fsync it, give it the
-    original's mode (and owner when we may), then rename it over the target.
-    A symlink is resolved and its target replaced, so the link survives.
-    Hard links to the file are not updated (rename makes a new inode).
+    original's mode (and owner when we may) and extended attributes (``user.*``,
+    ACLs, security labels, where the file system lets us), then rename it over
+    the target. A symlink is resolved and its target replaced, so the link
+    survives. Hard links to the file are not updated (rename makes a new inode).
+    Refused, with the file untouched: a target that is not a regular file (a
+    FIFO, a device), a read-only one, and, when ``expect`` (``Document.source``)
+    is given, one that changed since it was read. Temp files of ours that a
+    killed run left beside the target are removed.
     OSErrors become InputError with one line; any exception, including
     KeyboardInterrupt, removes the temp file and leaves the original as it was.
     """
@@ -111,6 +144,11 @@ def atomic_write(path: str, data: bytes) -> None:
             st = None
         if st is not None and stat.S_ISDIR(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, "is a directory", path)
+        if st is not None and not stat.S_ISREG(st.st_mode):
+            raise InputError(f"{path}: not a regular file, not written")
+        if st is not None and (not st.st_mode & 0o222 or not os.access(target, os.W_OK)):
+            raise InputError(f"{path}: read-only, not written")
+        _remove_stale_temps(folder, os.path.basename(target))
         fd, tmp = tempfile.mkstemp(prefix="." + os.path.basename(target) + ".", suffix=".tmp", dir=folder)
     except OSError as err:
         raise InputError(f"{path}: cannot write: {_reason(err)}") from None
@@ -126,8 +164,11 @@ def atomic_write(path: str, data: bytes) -> None:
                     os.chown(tmp, st.st_uid, st.st_gid)
                 except OSError:
                     pass  # not allowed to give the file away: keep ours
+            _copy_xattrs(target, tmp)
         else:
             os.chmod(tmp, 0o666 & ~_umask())
+        if expect is not None and not _unchanged(target, expect):
+            raise InputError(f"{path}: changed since it was read, not written (run again)")
         os.replace(tmp, target)
     except BaseException as err:
         try:
@@ -138,6 +179,42 @@ def atomic_write(path: str, data: bytes) -> None:
             raise InputError(f"{path}: cannot write: {_reason(err)}") from None
         raise
     _fsync_dir(folder)
+
+
+def _temp_name(base: str) -> re.Pattern[str]:
+    # tempfile.mkstemp(prefix=".NAME.", suffix=".tmp"): eight characters of [a-z0-9_] in between
+    return re.compile(re.escape("." + base + ".") + r"[a-z0-9_]{8}\.tmp")
+
+
+def _remove_stale_temps(folder: str, base: str) -> None:
+    pattern = _temp_name(base)
+    cutoff = time.time() - STALE_TEMP_SECONDS
+    try:
+        with os.scandir(folder) as it:
+            stale = [e.path for e in it if pattern.fullmatch(e.name) and e.is_file(follow_symlinks=False)
+                     and e.stat(follow_symlinks=False).st_mtime < cutoff]
+    except OSError:
+        return
+    for name in stale:
+        try:
+            os.unlink(name)
+        except OSError:
+            pass
+
+
+def _copy_xattrs(source: str, dest: str) -> None:
+    """Extended attributes (user.*, system.posix_acl_*, security.*) as far as we are allowed."""
+    if not hasattr(os, "listxattr"):
+        return
+    try:
+        names = os.listxattr(source)
+    except OSError:
+        return
+    for name in names:
+        try:
+            os.setxattr(dest, name, os.getxattr(source, name))
+        except OSError:
+            pass  # e.g. security.* without the privilege, or a file system without that namespace
 
 
 def _owner(path: str) -> tuple[int, int]:
