@@ -60,6 +60,9 @@ def common_options(func: Callable) -> Callable:
         click.option("--keep-ligatures", is_flag=True, default=None, help="Leave ligatures such as 'ﬁ' alone."),
         click.option("--include", multiple=True, metavar="GLOB",
                      help="File patterns for directory arguments (default *.txt, *.md)."),
+        click.option("--exclude", multiple=True, metavar="GLOB",
+                     help="Skip matching files and folders when walking a directory (repeatable); "
+                          "files git ignores are skipped too."),
         click.option("--config", "config_path", metavar="FILE", type=click.Path(dir_okay=False),
                      help="Use this configuration file for every input (default: the nearest one)."),
         click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
@@ -105,6 +108,12 @@ def _use_colour() -> bool:
 
 def _error(message: str) -> None:
     click.echo(f"ungarble: {message}", err=True)
+
+
+def _note(message: str) -> None:
+    from .terminal import visible
+
+    click.echo(f"ungarble: {visible(message)}", err=True)
 
 
 def _show_progress(count: int) -> bool:
@@ -153,9 +162,12 @@ class Inputs:
         out: list[str] = []
         for arg in args:
             patterns = tuple(self.params["include"]) or None
-            if patterns is None and arg != "-" and os.path.isdir(arg):
-                patterns = self.settings(arg).include
-            for path in iter_input_paths([arg], patterns or DEFAULT_INCLUDE):
+            exclude = tuple(self.params.get("exclude") or ())
+            if arg != "-" and os.path.isdir(arg):
+                settings = self.settings(arg)
+                patterns = patterns or settings.include
+                exclude += settings.exclude or ()
+            for path in iter_input_paths([arg], patterns or DEFAULT_INCLUDE, exclude, note=_note):
                 key = path if path == "-" else os.path.realpath(path)
                 if key not in seen:
                     seen.add(key)

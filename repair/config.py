@@ -53,6 +53,7 @@ class Settings:
     languagetool_dir: str | None = None
     dialect: str | None = None
     include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] | None = None
     uncurl_quotes: bool | None = None
     keep_ligatures: bool | None = None
     readability: tuple[tuple[str, float], ...] | None = None
@@ -88,6 +89,7 @@ KEYS: dict[str, tuple[str, str]] = {
     "languagetool-dir": ("dir", "languagetool_dir"),
     "dialect": (f"choice:{','.join(DIALECTS)}", "dialect"),
     "include": ("globs", "include"),
+    "exclude": ("globs", "exclude"),
     "uncurl-quotes": ("bool", "uncurl_quotes"),
     "keep-ligatures": ("bool", "keep_ligatures"),
     "readability": ("thresholds", "readability"),

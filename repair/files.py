@@ -73,14 +73,21 @@ def _unchanged(target: str, source: tuple) -> bool:
         return False
 
 
-def iter_input_paths(args: Sequence[str], patterns: Sequence[str] = ("*.txt", "*.md")) -> Iterator[str]:
+def iter_input_paths(args: Sequence[str], patterns: Sequence[str] = ("*.txt", "*.md"),
+                     exclude: Sequence[str] = (), *, gitignore: bool = True,
+                     note: Callable[[str], None] | None = None) -> Iterator[str]:
     """Expand command-line arguments into input paths, each once.
 
     Files are yielded as given, whatever their name, and so are missing paths
-    (reading them reports the error). Directories are walked recursively in
-    sorted order for files matching ``patterns`` (case-insensitively), skipping
-    hidden names and not following symlinked directories (no loops).
-    An unlistable directory is yielded itself so that reading reports it.
+    (reading them reports the error); ``exclude`` does not apply to them.
+    Directories are walked recursively in sorted order for files matching
+    ``patterns`` (case-insensitively), skipping hidden names, names matching an
+    ``exclude`` glob (see :func:`_excluded`), files git ignores (``gitignore``,
+    inside a git work tree) and not following symlinked directories (no loops).
+    A symlinked file whose target is outside the walked directory is skipped
+    with a ``note`` (a walk never writes outside the tree); a symlink loop is
+    yielded so that reading reports it. An unlistable directory is yielded
+    itself so that reading reports it.
     """
     seen: set[str] = set()
     lowered = [p.lower() for p in patterns]
@@ -94,26 +101,121 @@ def iter_input_paths(args: Sequence[str], patterns: Sequence[str] = ("*.txt", "*
 
     for arg in args:
         if arg != "-" and os.path.isdir(arg):
-            for path in _walk(arg, lowered):
+            walk = _Walk(arg, lowered, tuple(exclude), _git_visible(arg) if gitignore else None, note)
+            for path in walk.walk(arg):
                 if fresh(path):
                     yield path
         elif fresh(arg):
             yield arg
 
 
-def _walk(top: str, patterns: Sequence[str]) -> Iterator[str]:
+class _Git:
+    """The files git would show in a directory: tracked ones and untracked ones no ignore rule names."""
+
+    def __init__(self, files: set[str], trees: set[str]) -> None:
+        self.files = files            # normalised absolute paths
+        self.trees = trees            # submodules and nested repositories: everything under them counts
+        self.dirs: set[str] = set()   # every folder holding one of them, at any depth
+        for f in files | trees:
+            d = os.path.dirname(f)
+            while d not in self.dirs:
+                self.dirs.add(d)
+                d = os.path.dirname(d)
+
+    def _under_tree(self, path: str) -> bool:
+        return any(path == t or path.startswith(t + os.sep) for t in self.trees)
+
+    def keeps_dir(self, path: str) -> bool:
+        return path in self.dirs or self._under_tree(path)
+
+    def keeps_file(self, path: str) -> bool:
+        return path in self.files or self._under_tree(path)
+
+
+def _git_visible(top: str) -> _Git | None:
+    """``git ls-files --cached --others --exclude-standard`` under ``top``; None outside a work tree."""
     try:
-        with os.scandir(top) as it:
-            entries = sorted(it, key=lambda e: e.name)
-    except OSError:
-        yield top
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
+        proc = subprocess.run(["git", "-C", top, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                              capture_output=True, timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    base = os.path.abspath(top)
+    files: set[str] = set()
+    trees: set[str] = set()
+    for raw in proc.stdout.split(b"\0"):
+        if not raw:
             continue
-        if entry.is_dir(follow_symlinks=False):
-            yield from _walk(entry.path, patterns)
-        elif entry.is_file() and any(fnmatch.fnmatchcase(entry.name.lower(), p) for p in patterns):
+        path = os.path.normpath(os.path.join(base, os.fsdecode(raw)))
+        if raw.endswith(b"/") or os.path.isdir(path) and not os.path.islink(path):
+            trees.add(path)  # a submodule or a nested repository: git does not list inside it
+        else:
+            files.add(path)
+    return _Git(files, trees)
+
+
+def _excluded(globs: Sequence[str], top: str, path: str, name: str) -> bool:
+    """A glob without "/" matches a file or folder name at any depth; one with "/" matches the path
+    relative to the walked directory or the path as given (``docs/vendor``, ``*/build/*``)."""
+    if not globs:
+        return False
+    rel = os.path.relpath(path, top).replace(os.sep, "/")
+    given = os.path.normpath(path).replace(os.sep, "/")
+    for glob in globs:
+        pat = glob.rstrip("/")
+        pat = pat[2:] if pat.startswith("./") else pat
+        if "/" not in pat:
+            if fnmatch.fnmatchcase(name, pat):
+                return True
+        elif fnmatch.fnmatchcase(rel, pat) or fnmatch.fnmatchcase(given, pat):
+            return True
+    return False
+
+
+class _Walk:
+    def __init__(self, top: str, patterns: Sequence[str], exclude: tuple[str, ...], git: _Git | None,
+                 note: Callable[[str], None] | None) -> None:
+        self.top = top
+        self.root = os.path.realpath(top)
+        self.patterns = patterns
+        self.exclude = exclude
+        self.git = git
+        self.note = note
+
+    def walk(self, folder: str) -> Iterator[str]:
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError:
+            yield folder
+            return
+        for entry in entries:
+            if entry.name.startswith(".") or _excluded(self.exclude, self.top, entry.path, entry.name):
+                continue
+            absolute = os.path.normpath(os.path.abspath(entry.path))
+            if entry.is_dir(follow_symlinks=False):
+                if self.git is None or self.git.keeps_dir(absolute):
+                    yield from self.walk(entry.path)
+                continue
+            if not any(fnmatch.fnmatchcase(entry.name.lower(), p) for p in self.patterns):
+                continue
+            if self.git is not None and not self.git.keeps_file(absolute):
+                continue
+            try:
+                is_file = entry.is_file()
+            except OSError:  # a symlink loop: reading it reports it on one line
+                yield entry.path
+                continue
+            if not is_file:
+                continue
+            if entry.is_symlink():
+                target = os.path.realpath(entry.path)
+                if os.path.commonpath([target, self.root]) != self.root:
+                    if self.note is not None:
+                        self.note(f"{entry.path}: symbolic link to a file outside {self.top}, skipped "
+                                  "(name it on the command line to check it)")
+                    continue
             yield entry.path
 
 

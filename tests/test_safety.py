@@ -176,6 +176,33 @@ def test_report_output_errors_are_one_line(tmp_path, monkeypatch):
     assert not (tmp_path / "r.html").exists() and temps(tmp_path) == []
 
 
+# --- 4. a walk never writes through a link to outside the tree ------------------------------------
+
+def test_walk_skips_file_links_to_outside_the_tree(tmp_path):
+    outside = tmp_path / "etc" / "secret.txt"
+    outside.parent.mkdir()
+    outside.write_text(MOJIBAKE)
+    repo = tmp_path / "repo" / "docs"
+    repo.mkdir(parents=True)
+    (repo / "notes.txt").symlink_to(outside)
+    (repo / "own.txt").write_text(MOJIBAKE)
+    (repo / "alias.txt").symlink_to("own.txt")  # inside the tree: fine
+    notes = []
+    got = list(iter_input_paths([str(repo)], note=notes.append))
+    assert [os.path.basename(p) for p in got] == ["alias.txt"]  # own.txt is the same file
+    assert notes == [f"{repo / 'notes.txt'}: symbolic link to a file outside {repo}, skipped "
+                     "(name it on the command line to check it)"]
+
+    result = invoke("fix", "--write", *GRAMMAR_OFF, str(repo))
+    assert result.exit_code == 1
+    assert outside.read_text() == MOJIBAKE
+    assert (repo / "own.txt").read_text() == FIXED
+    assert "symbolic link to a file outside" in result.stderr
+    # named on the command line, a link is followed
+    assert invoke("fix", "--write", *GRAMMAR_OFF, str(repo / "notes.txt")).exit_code == 1
+    assert outside.read_text() == FIXED and (repo / "notes.txt").is_symlink()
+
+
 # --- 5 and 6. read-only files and FIFOs are not replaced ------------------------------------------
 
 def test_read_only_file_is_not_written(tmp_path):
@@ -266,6 +293,19 @@ def test_extended_attributes_are_kept(tmp_path):
     assert os.getxattr(p, "user.origin") == b"scanner 7"
 
 
+# --- 11. a symlink loop is one line, the rest is checked -------------------------------------------
+
+def test_symlink_loop_is_reported_and_the_walk_goes_on(tmp_path):
+    (tmp_path / "a.txt").symlink_to("b.txt")
+    (tmp_path / "b.txt").symlink_to("a.txt")
+    (tmp_path / "c.txt").write_text(MOJIBAKE)
+    result = invoke("check", *GRAMMAR_OFF, str(tmp_path))
+    assert result.exit_code == 2
+    assert f"ungarble: {tmp_path / 'a.txt'}: too many levels of symbolic links\n" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"{tmp_path / 'c.txt'}:1:" in result.stdout
+
+
 # --- crash safety: kill -9 at random moments -------------------------------------------------------
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
@@ -299,3 +339,68 @@ def test_kill_9_at_random_moments_leaves_each_file_original_or_fixed(tmp_path):
         killed_mid_run += any(states) and not all(states)
     # how many kills landed mid-run depends on the machine's speed; each outcome was checked above
     print(f"kills that landed mid-run: {killed_mid_run} of 6")
+
+
+# --- issue 11: .gitignore and --exclude -------------------------------------------------------------
+
+def git(*args, cwd):
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
+                   env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
+                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"})
+
+
+@pytest.fixture
+def repo(tmp_path):
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    root = tmp_path / "repo"
+    for rel in ["docs/guide.md", "docs/new.txt", "vendor/lib.txt", "build/out.txt", "docs/gen.log.txt",
+                "tracked-but-ignored.log.txt", "notes.txt"]:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(MOJIBAKE)
+    (root / ".gitignore").write_text("build/\n*.log.txt\n")
+    git("init", "-q", ".", cwd=root)
+    git("add", ".gitignore", "docs/guide.md", "notes.txt", cwd=root)
+    git("add", "-f", "tracked-but-ignored.log.txt", cwd=root)
+    git("commit", "-q", "-m", "init", cwd=root)
+    return root
+
+
+def rels(root, paths):
+    return [os.path.relpath(p, root).replace(os.sep, "/") for p in paths]
+
+
+def test_walk_respects_gitignore_and_keeps_untracked_files(repo):
+    got = rels(repo, iter_input_paths([str(repo)]))
+    # untracked docs/new.txt and vendor/lib.txt: no ignore rule names them, so they are checked;
+    # a tracked file is checked whatever .gitignore says (as git itself treats it)
+    assert got == ["docs/guide.md", "docs/new.txt", "notes.txt", "tracked-but-ignored.log.txt", "vendor/lib.txt"]
+    assert rels(repo, iter_input_paths([str(repo / "docs")])) == ["docs/guide.md", "docs/new.txt"]
+
+
+def test_exclude_option_and_configuration_key(repo):
+    result = invoke("check", *GRAMMAR_OFF, "--format", "json", "--exclude", "vendor", "--exclude", "docs/new*",
+                    str(repo))
+    assert sorted(rels(repo, [f["path"] for f in json.loads(result.stdout)["files"]])) == [
+        "docs/guide.md", "notes.txt", "tracked-but-ignored.log.txt"]
+    (repo / "pyproject.toml").write_text('[tool.ungarble]\nexclude = ["vendor/", "notes.txt"]\n')
+    result = invoke("check", *GRAMMAR_OFF, "--format", "json", str(repo))
+    assert sorted(rels(repo, [f["path"] for f in json.loads(result.stdout)["files"]])) == [
+        "docs/guide.md", "docs/new.txt", "tracked-but-ignored.log.txt"]
+
+
+def test_files_named_explicitly_are_always_checked(repo):
+    result = invoke("check", *GRAMMAR_OFF, "--exclude", "*.txt", str(repo / "build" / "out.txt"),
+                    str(repo / "docs" / "gen.log.txt"))
+    assert result.exit_code == 1
+    assert "build/out.txt:1:" in result.stdout and "docs/gen.log.txt:1:" in result.stdout
+
+
+def test_outside_a_git_repository_the_walk_is_as_before_plus_exclude(tmp_path):
+    for rel in ["a.txt", "build/b.txt", "vendor/c.md", "d.log.txt"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    (tmp_path / ".gitignore").write_text("build/\n")  # not a repository: git's rules do not apply
+    assert rels(tmp_path, iter_input_paths([str(tmp_path)])) == ["a.txt", "build/b.txt", "d.log.txt", "vendor/c.md"]
+    assert rels(tmp_path, iter_input_paths([str(tmp_path)], exclude=["vendor", "*.log.txt"])) == [
+        "a.txt", "build/b.txt"]
