@@ -89,8 +89,40 @@ def decode(data: bytes, path: str) -> Document:
         if _binary(text, c1=False):
             raise InputError(f"{path}: binary file (control characters), skipped")
         return Document(path, text, "utf-8", _dominant_newline(text))
+    _refuse_stray_bytes(data, path)
     text, encoding = _detect_legacy(data, path)
     return Document(path, text, encoding, _dominant_newline(text))
+
+
+_SHOWN_STRAYS = 5
+
+
+def _refuse_stray_bytes(data: bytes, path: str) -> None:
+    """UTF-8 text with a few invalid bytes is refused, with their offsets, rather than re-encoded.
+
+    Reading such a file as a legacy encoding would turn every correct UTF-8 character into
+    mojibake on write (a stray Latin-1 byte made "“" cp1250 bytes and "café" "cafĂ©"). The
+    text counts as UTF-8 when its valid multi-byte sequences are at least as many as its
+    invalid bytes; a legacy file seldom has any valid one.
+    """
+    text = data.decode("utf-8", errors="surrogateescape")
+    invalid = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    valid = sum(1 for ch in text if ch > "\x7f") - invalid
+    if valid == 0 or invalid > valid:
+        return
+    offsets: list[int] = []
+    pos = 0
+    while len(offsets) < _SHOWN_STRAYS:
+        try:
+            data[pos:].decode("utf-8")
+            break
+        except UnicodeDecodeError as err:
+            offsets.append(pos + err.start)
+            pos += err.start + max(1, err.end - err.start)
+    shown = ", ".join(f"0x{data[i]:02X} at byte {i}" for i in offsets)
+    more = f" and {invalid - len(offsets)} more" if invalid > len(offsets) else ""
+    raise InputError(f"{path}: UTF-8 text with {invalid} invalid byte{'s' * (invalid != 1)} ({shown}{more}); "
+                     "not read, so as not to re-encode the whole file: fix or remove those bytes")
 
 
 def encode(doc: Document, text: str, *, utf8: bool = False) -> bytes:

@@ -176,6 +176,21 @@ def test_report_output_errors_are_one_line(tmp_path, monkeypatch):
     assert not (tmp_path / "r.html").exists() and temps(tmp_path) == []
 
 
+# --- 3. UTF-8 with a stray byte is never re-encoded -----------------------------------------------
+
+@pytest.mark.parametrize("utf8", [[], ["--utf8"]])
+def test_utf8_with_a_stray_latin1_byte_is_left_alone(tmp_path, utf8):
+    data = "“Quoted” at the café; didnâ€™t.\n".encode() + b"A stray \x93byte.\n"
+    p = tmp_path / "mixed.txt"
+    p.write_bytes(data)
+    result = invoke("fix", "--write", *utf8, *GRAMMAR_OFF, str(p))
+    assert result.exit_code == 2
+    offset = data.index(b"\x93")
+    assert result.stderr == (f"ungarble: {p}: UTF-8 text with 1 invalid byte (0x93 at byte {offset}); not read, "
+                             "so as not to re-encode the whole file: fix or remove those bytes\n")
+    assert p.read_bytes() == data
+
+
 # --- 4. a walk never writes through a link to outside the tree ------------------------------------
 
 def test_walk_skips_file_links_to_outside_the_tree(tmp_path):
