@@ -338,6 +338,10 @@ def check(paths, fmt, fail_on, baseline, update_baseline, metrics, **params) -> 
 
 
 def _render(fmt: str, reports: list[FileReport], params: dict) -> str:
+    if fmt != "sarif":  # names that are not UTF-8 get \xNN escapes; SARIF percent-encodes their bytes
+        from .output import printable_report
+
+        reports = [printable_report(r) for r in reports]
     if fmt == "json":
         from .report import jsonout
 

@@ -321,6 +321,45 @@ def test_symlink_loop_is_reported_and_the_walk_goes_on(tmp_path):
     assert f"{tmp_path / 'c.txt'}:1:" in result.stdout
 
 
+# --- 13. file names that are not UTF-8 --------------------------------------------------------------
+
+@pytest.fixture
+def odd_name(tmp_path):
+    try:
+        with open(os.path.join(os.fsencode(tmp_path), b"bad\xffname.txt"), "wb") as f:
+            f.write(MOJIBAKE.encode())
+    except OSError as exc:
+        pytest.skip(f"this file system refuses names that are not UTF-8: {exc}")
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "github", "sarif", "human"])
+def test_names_that_are_not_utf8_give_valid_utf8(odd_name, fmt):
+    proc = run("check", *GRAMMAR_OFF, "--format", fmt, ".", cwd=odd_name)
+    assert proc.returncode == 1, proc.stderr
+    out = proc.stdout.decode("utf-8")  # valid UTF-8, or this raises
+    if fmt == "json":
+        assert json.loads(out)["files"][0]["path"] == "./bad\\xffname.txt"
+    elif fmt == "jsonl":
+        assert {json.loads(line)["path"] for line in out.splitlines()} == {"./bad\\xffname.txt"}
+    elif fmt == "sarif":
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in json.loads(out)["runs"][0]["results"]}
+        assert uris == {"bad%FFname.txt"}
+    elif fmt == "github":  # GitHub wants forward slashes; the name is valid text either way
+        assert "file=./bad/xffname.txt," in out
+    else:
+        assert "bad\\xffname.txt" in out
+
+
+def test_report_and_score_with_a_name_that_is_not_utf8(odd_name):
+    proc = run("report", *GRAMMAR_OFF, "-o", "r.html", ".", cwd=odd_name)
+    assert proc.returncode == 0, proc.stderr
+    assert "bad\\xffname.txt" in (odd_name / "r.html").read_text(encoding="utf-8")
+    proc = run("score", *GRAMMAR_OFF, "--format", "json", ".", cwd=odd_name)
+    assert proc.returncode == 0 and "bad\\\\xffname.txt" in proc.stdout.decode("utf-8")
+
+
 # --- crash safety: kill -9 at random moments -------------------------------------------------------
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
