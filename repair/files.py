@@ -133,8 +133,12 @@ class _Git:
 
 
 def _git_visible(top: str) -> _Git | None:
-    """``git ls-files --cached --others --exclude-standard`` under ``top``; None outside a work tree."""
+    """``git ls-files --cached --others --exclude-standard`` under ``top``; None outside a work tree,
+    and None when git ignores ``top`` itself (a folder named on the command line is walked whole)."""
     try:
+        if subprocess.run(["git", "-C", top, "check-ignore", "-q", "."], capture_output=True,
+                          timeout=120).returncode == 0:
+            return None
         proc = subprocess.run(["git", "-C", top, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
                               capture_output=True, timeout=120)
     except (OSError, subprocess.SubprocessError):

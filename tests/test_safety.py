@@ -443,6 +443,10 @@ def test_exclude_option_and_configuration_key(repo):
         "docs/guide.md", "docs/new.txt", "tracked-but-ignored.log.txt"]
 
 
+def test_an_ignored_folder_named_on_the_command_line_is_walked(repo):
+    assert rels(repo, iter_input_paths([str(repo / "build")])) == ["build/out.txt"]
+
+
 def test_files_named_explicitly_are_always_checked(repo):
     result = invoke("check", *GRAMMAR_OFF, "--exclude", "*.txt", str(repo / "build" / "out.txt"),
                     str(repo / "docs" / "gen.log.txt"))
