@@ -102,12 +102,22 @@ def _refuse_stray_bytes(data: bytes, path: str) -> None:
 
     Reading such a file as a legacy encoding would turn every correct UTF-8 character into
     mojibake on write (a stray Latin-1 byte made "“" cp1250 bytes and "café" "cafĂ©"). The
-    text counts as UTF-8 when its valid multi-byte sequences are at least as many as its
-    invalid bytes; a legacy file seldom has any valid one.
+    text counts as UTF-8 when it holds at least as many valid multi-byte sequences that read
+    as mojibake in cp1252 ("“" as "â€œ", "é" as "Ã©": Latin, punctuation and emoji, the
+    characters English text has) as invalid bytes. A legacy file seldom holds one: its
+    accidental valid sequences are CJK characters (cp1252 "é——" is UTF-8 U+95D7), not counted.
     """
+    from ftfy.badness import is_bad
+
     text = data.decode("utf-8", errors="surrogateescape")
     invalid = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
-    valid = sum(1 for ch in text if ch > "\x7f") - invalid
+    if not invalid:
+        return
+    valid = 0
+    for ch in set(text):
+        if "\x80" <= ch < "\u0800" or "\u2000" <= ch < "\u3000" or ch >= "\U00010000":
+            if is_bad(ch.encode("utf-8").decode("cp1252", errors="replace")):
+                valid += text.count(ch)
     if valid == 0 or invalid > valid:
         return
     offsets: list[int] = []
