@@ -52,6 +52,16 @@ class _Guard:
         self._stream = stream
 
     def write(self, data: Any) -> int:
+        if isinstance(data, str) and os.name == "posix" and hasattr(self._stream, "buffer"):
+            # TextIOWrapper ignores a short count from its buffer (a pipe whose reader left
+            # mid-write returns one): encode here and write the bytes through the loop below.
+            try:
+                self._stream.flush()
+            except OSError as exc:
+                raise _fail(exc) from None
+            encoded = data.encode(self._stream.encoding or "utf-8", self._stream.errors or "strict")
+            _Guard(self._stream.buffer).write(encoded)
+            return len(data)
         total = len(data)
         view = memoryview(data).cast("B") if isinstance(data, (bytes, bytearray, memoryview)) else None
         try:

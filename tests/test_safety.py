@@ -127,6 +127,28 @@ def test_rules_to_a_full_disk(tmp_path):
     assert proc.stderr.count(b"\n") == 1
 
 
+@pytest.mark.skipif(os.name != "posix", reason="POSIX pipes")
+@pytest.mark.parametrize("args", [["check"], ["fix", "--write", "-"]])
+def test_reader_leaving_the_pipe_early_is_one_line_and_exit_2(tmp_path, args):
+    # a pipe whose reader leaves makes write() return a short count (then EPIPE);
+    # TextIOWrapper ignored that count, so the output was cut silently with exit 1
+    p = tmp_path / "a.txt"
+    p.write_text("".join(f"Line {n}: {MOJIBAKE}" for n in range(4000)))
+    read_end, write_end = os.pipe()
+    target = "-" if args[-1] == "-" else str(p)
+    env = {**os.environ, "NO_COLOR": "1", "CI": "1"}
+    with open(p, "rb") as stdin:
+        proc = subprocess.Popen([sys.executable, "-m", "repair.cli", *args, *GRAMMAR_OFF, target],
+                                stdin=stdin, stdout=write_end, stderr=subprocess.PIPE, env=env)
+    os.close(write_end)
+    assert len(os.read(read_end, 10)) > 0
+    os.close(read_end)  # like `| head -c 10`
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 2
+    assert err.decode().splitlines()[-1] == ("ungarble: cannot write to standard output: the reader closed the pipe; "
+                                             "the output is incomplete")
+
+
 class Trickle(io.RawIOBase):
     """A raw stream that takes at most three bytes a call, then (when ``full``) none."""
 
