@@ -59,7 +59,12 @@ class _Guard:
                 self._stream.flush()
             except OSError as exc:
                 raise _fail(exc) from None
-            encoded = data.encode(self._stream.encoding or "utf-8", self._stream.errors or "strict")
+            encoding = self._stream.encoding or "utf-8"
+            try:
+                encoded = data.encode(encoding, self._stream.errors or "strict")
+            except UnicodeEncodeError:  # a file name's undecodable bytes (a diff header): as they were
+                encoded = data.encode(encoding, "surrogateescape" if encoding.lower().replace("-", "") == "utf8"
+                                      else "backslashreplace")
             _Guard(self._stream.buffer).write(encoded)
             return len(data)
         total = len(data)

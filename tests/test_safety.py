@@ -374,6 +374,17 @@ def test_names_that_are_not_utf8_give_valid_utf8(odd_name, fmt):
         assert "bad\\xffname.txt" in out
 
 
+def test_diff_keeps_the_name_bytes_even_with_a_strict_utf8_stdout(odd_name):
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8:strict"}  # as in an en_US.UTF-8 terminal
+    proc = subprocess.run([sys.executable, "-m", "repair.cli", "fix", *GRAMMAR_OFF, "."], cwd=odd_name,
+                          capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.startswith(b"--- a/./bad\xffname.txt\n+++ b/./bad\xffname.txt\n")
+    proc = subprocess.run([sys.executable, "-m", "repair.cli", "check", *GRAMMAR_OFF, "."], cwd=odd_name,
+                          capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 1 and proc.stdout.startswith(b"./bad\\xffname.txt:1:")
+
+
 def test_report_and_score_with_a_name_that_is_not_utf8(odd_name):
     proc = run("report", *GRAMMAR_OFF, "-o", "r.html", ".", cwd=odd_name)
     assert proc.returncode == 0, proc.stderr
