@@ -75,6 +75,9 @@ def common_options(func: Callable) -> Callable:
         click.option("--keep-ligatures", is_flag=True, default=None, help="Leave ligatures such as 'ﬁ' alone."),
         click.option("--include", multiple=True, metavar="GLOB",
                      help="File patterns for directory arguments (default *.txt, *.md)."),
+        click.option("--exclude", multiple=True, metavar="GLOB",
+                     help="Skip matching files and folders when walking a directory (repeatable); "
+                          "files git ignores are skipped too."),
         click.option("--config", "config_path", metavar="FILE", type=click.Path(dir_okay=False),
                      help="Use this configuration file for every input (default: the nearest one)."),
         click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
@@ -122,6 +125,12 @@ def _use_colour() -> bool:
 
 def _error(message: str) -> None:
     click.echo(f"ungarble: {message}", err=True)
+
+
+def _note(message: str) -> None:
+    from .terminal import visible
+
+    click.echo(f"ungarble: {visible(message)}", err=True)
 
 
 def _show_progress(count: int) -> bool:
@@ -183,9 +192,12 @@ class Inputs:
         out: list[str] = []
         for arg in args:
             patterns = tuple(self.params["include"]) or None
-            if patterns is None and arg != "-" and os.path.isdir(arg):
-                patterns = self.settings(arg).include
-            for path in iter_input_paths([arg], patterns or DEFAULT_INCLUDE):
+            exclude = tuple(self.params.get("exclude") or ())
+            if arg != "-" and os.path.isdir(arg):
+                settings = self.settings(arg)
+                patterns = patterns or settings.include
+                exclude += settings.exclude or ()
+            for path in iter_input_paths([arg], patterns or DEFAULT_INCLUDE, exclude, note=_note):
                 key = path if path == "-" else os.path.realpath(path)
                 if key not in seen:
                     seen.add(key)
@@ -303,12 +315,16 @@ def _progress(items: Iterator[Item], count: int, label: str) -> Iterator[Item]:
 
 def _run_guarded(body: Callable[[], int]) -> None:
     from .checks import BackendUnavailable
+    from .output import Terminated
 
     try:
         code = body()
     except (BackendUnavailable, Abort) as exc:
         _error(str(exc))
         code = EXIT_ERROR
+    except Terminated:  # SIGTERM (timeout, CI cancellation) unwinds like Ctrl-C: temp files are removed
+        _error("terminated; files already written are complete, the rest are untouched")
+        code = 143
     except KeyboardInterrupt:
         _error("interrupted; files already written are complete, the rest are untouched")
         code = 130
@@ -319,6 +335,10 @@ def _run_guarded(body: Callable[[], int]) -> None:
 @click.version_option(__version__, prog_name="ungarble")
 def main() -> None:
     """Find and repair garbled English text: mojibake, machine-translation garble, scraped boilerplate."""
+    from .output import guarded_stdout
+
+    # stdout is written in full or the run ends with one line and exit 2; SIGTERM unwinds like Ctrl-C
+    click.get_current_context().with_resource(guarded_stdout())
 
 
 def _fails(item: Item) -> bool:
@@ -364,6 +384,10 @@ def check(paths, fmt, fail_on, baseline, update_baseline, metrics, **params) -> 
 
 
 def _render(fmt: str, reports: list[FileReport], params: dict) -> str:
+    if fmt != "sarif":  # names that are not UTF-8 get \xNN escapes; SARIF percent-encodes their bytes
+        from .output import printable_report
+
+        reports = [printable_report(r) for r in reports]
     if fmt == "json":
         from .report import jsonout
 
@@ -467,7 +491,7 @@ def fix(paths, write, interactive, word_diff, utf8, **params) -> None:
                         stdout.write(data)
                         stdout.flush()
                     else:
-                        atomic_write(doc.path, data)
+                        atomic_write(doc.path, data, expect=doc.source)
                         applied += len(result.applied)
                         if not bar:
                             n = len(result.applied)
@@ -531,7 +555,7 @@ def _interactive(paths: tuple[str, ...], params: dict, utf8: bool) -> int:
     def write(doc, text: str) -> None:
         nonlocal errors
         try:
-            atomic_write(doc.path, encode(doc, text, utf8=utf8))
+            atomic_write(doc.path, encode(doc, text, utf8=utf8), expect=doc.source)
             click.echo(f"wrote {doc.path}", err=True)
         except (InputError, OSError) as exc:
             _error(str(exc) if isinstance(exc, InputError) else f"{doc.path}: {exc}")

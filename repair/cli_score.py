@@ -72,7 +72,9 @@ def score(paths, fmt, paragraphs, sentences, fail_above, **params) -> None:
     def body() -> int:
         from .report import jsonout
 
-        reports = [i.report for i in with_metrics(Inputs(paths, params), per_sentence=sentences)]
+        from .output import printable_report
+
+        reports = [printable_report(i.report) for i in with_metrics(Inputs(paths, params), per_sentence=sentences)]
         if fmt == "json":
             click.echo(jsonout.render(reports), nl=False)
         else:
@@ -95,6 +97,7 @@ def report(paths, output, title, **params) -> None:
     the proposed repair side by side. Works offline (no scripts or fonts from the network)."""
     def body() -> int:
         from .files import atomic_write
+        from .output import text_name
         from .report import html
         from .score import findings_for_score, score_text
 
@@ -107,16 +110,18 @@ def report(paths, output, title, **params) -> None:
                 continue
             findings = findings_for_score(doc.text, rep.result)
             scores = score_text(doc.text, findings, units=[_span(p) for p in rep.metrics["paragraphs"]])
-            docs.append(html.DocumentView(rep.path, doc.text, rep.result.fixed, tuple(findings), scores,
+            docs.append(html.DocumentView(text_name(rep.path), doc.text, rep.result.fixed, tuple(findings), scores,
                                           rep.metrics))
         page = html.render(docs, title=title)
         if output == "-":
             click.echo(page, nl=False)
         else:
+            from .decode import InputError
+
             try:
                 atomic_write(output, page.encode("utf-8"))
-            except OSError as exc:
-                _error(f"{output}: {exc}")
+            except InputError as exc:  # missing folder, a directory, a full disk: one line
+                _error(str(exc))
                 return EXIT_ERROR
             click.echo(f"wrote {output} ({len(docs)} document{'s' * (len(docs) != 1)})", err=True)
         return EXIT_ERROR if errors else EXIT_CLEAN

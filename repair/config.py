@@ -58,6 +58,7 @@ class Settings:
     languagetool_deadline: float | None = None
     dialect: str | None = None
     include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] | None = None
     uncurl_quotes: bool | None = None
     keep_ligatures: bool | None = None
     readability: tuple[tuple[str, float], ...] | None = None
@@ -95,6 +96,7 @@ KEYS: dict[str, tuple[str, str]] = {
     "languagetool-deadline": ("seconds", "languagetool_deadline"),
     "dialect": (f"choice:{','.join(DIALECTS)}", "dialect"),
     "include": ("globs", "include"),
+    "exclude": ("globs", "exclude"),
     "uncurl-quotes": ("bool", "uncurl_quotes"),
     "keep-ligatures": ("bool", "keep_ligatures"),
     "readability": ("thresholds", "readability"),

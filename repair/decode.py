@@ -89,8 +89,50 @@ def decode(data: bytes, path: str) -> Document:
         if _binary(text, c1=False):
             raise InputError(f"{path}: binary file (control characters), skipped")
         return Document(path, text, "utf-8", _dominant_newline(text))
+    _refuse_stray_bytes(data, path)
     text, encoding = _detect_legacy(data, path)
     return Document(path, text, encoding, _dominant_newline(text))
+
+
+_SHOWN_STRAYS = 5
+
+
+def _refuse_stray_bytes(data: bytes, path: str) -> None:
+    """UTF-8 text with a few invalid bytes is refused, with their offsets, rather than re-encoded.
+
+    Reading such a file as a legacy encoding would turn every correct UTF-8 character into
+    mojibake on write (a stray Latin-1 byte made "“" cp1250 bytes and "café" "cafĂ©"). The
+    text counts as UTF-8 when it holds at least as many valid multi-byte sequences that read
+    as mojibake in cp1252 ("“" as "â€œ", "é" as "Ã©": Latin, punctuation and emoji, the
+    characters English text has) as invalid bytes. A legacy file seldom holds one: its
+    accidental valid sequences are CJK characters (cp1252 "é——" is UTF-8 U+95D7), not counted.
+    """
+    from ftfy.badness import is_bad
+
+    text = data.decode("utf-8", errors="surrogateescape")
+    invalid = sum(1 for ch in text if "\udc80" <= ch <= "\udcff")
+    if not invalid:
+        return
+    valid = 0
+    for ch in set(text):
+        if "\x80" <= ch < "\u0800" or "\u2000" <= ch < "\u3000" or ch >= "\U00010000":
+            if is_bad(ch.encode("utf-8").decode("cp1252", errors="replace")):
+                valid += text.count(ch)
+    if valid == 0 or invalid > valid:
+        return
+    offsets: list[int] = []
+    pos = 0
+    while len(offsets) < _SHOWN_STRAYS:
+        try:
+            data[pos:].decode("utf-8")
+            break
+        except UnicodeDecodeError as err:
+            offsets.append(pos + err.start)
+            pos += err.start + max(1, err.end - err.start)
+    shown = ", ".join(f"0x{data[i]:02X} at byte {i}" for i in offsets)
+    more = f" and {invalid - len(offsets)} more" if invalid > len(offsets) else ""
+    raise InputError(f"{path}: UTF-8 text with {invalid} invalid byte{'s' * (invalid != 1)} ({shown}{more}); "
+                     "not read, so as not to re-encode the whole file: fix or remove those bytes")
 
 
 def encode(doc: Document, text: str, *, utf8: bool = False) -> bytes:

@@ -73,3 +73,6 @@ class Document:
     encoding: str
     newline: str = "\n"
     bom: bool = False
+    # What was read (device, inode, size, mtime_ns, BLAKE2 digest of the bytes), so a rewrite can
+    # refuse when the file changed meanwhile; None for stdin and text that never was a file.
+    source: tuple | None = field(default=None, compare=False, repr=False)

@@ -242,3 +242,27 @@ def test_cp1252_bytes_always_round_trip(text):
     data = text.encode("cp1252")
     doc = decode(data, "p")
     assert encode(doc, doc.text) == data
+
+
+# --- UTF-8 with a few invalid bytes is refused, never re-encoded ---------------------------------
+
+def test_utf8_with_stray_bytes_is_refused_with_their_offsets():
+    body = "“Quoted” text, a café and a naïve reader. ".encode() * 3
+    data = body + b"\x93stray\x94 and \xe9" + body
+    with pytest.raises(InputError) as info:
+        decode(data, "in.txt")
+    first = len(body)
+    assert str(info.value) == (
+        f"in.txt: UTF-8 text with 3 invalid bytes (0x93 at byte {first}, 0x94 at byte {first + 6}, "
+        f"0xE9 at byte {first + 12}); not read, so as not to re-encode the whole file: fix or remove those bytes")
+
+
+def test_many_stray_bytes_show_five_offsets():
+    data = "é".encode() * 20 + b"\x93" * 7
+    with pytest.raises(InputError, match=r"7 invalid bytes \(0x93 at byte 40, .*0x93 at byte 44 and 2 more\)"):
+        decode(data, "in.txt")
+
+
+def test_legacy_text_without_valid_utf8_sequences_is_still_legacy():
+    doc = roundtrip(ENGLISH_CP1252.encode("cp1252"))
+    assert doc.encoding == "cp1252"

@@ -15,6 +15,7 @@ import os
 from typing import Iterable, Mapping
 from urllib.parse import quote
 
+from ..output import text_name
 from . import FileReport, LineIndex
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -28,8 +29,8 @@ def _uri(path: str, base: str) -> str:
     rel = os.path.relpath(os.path.abspath(path), base)
     if rel.startswith(".."):
         rel = os.path.abspath(path)
-        return "file://" + quote(rel.replace(os.sep, "/"))
-    return quote(rel.replace(os.sep, "/"))
+        return "file://" + quote(os.fsencode(rel.replace(os.sep, "/")))
+    return quote(os.fsencode(rel.replace(os.sep, "/")))  # a name's raw bytes, percent-encoded
 
 
 def _region(index: LineIndex, start: int, end: int, text: str | None = None) -> dict:
@@ -55,7 +56,7 @@ def render(reports: Iterable[FileReport], *, version: str, rule_descriptions: Ma
         uri = _uri(report.path, base)
         artifact_location = {"uri": uri, "uriBaseId": "%SRCROOT%"} if "://" not in uri else {"uri": uri}
         if report.error:
-            notifications.append({"level": "error", "message": {"text": report.error},
+            notifications.append({"level": "error", "message": {"text": text_name(report.error)},
                                   "locations": [{"physicalLocation": {"artifactLocation": artifact_location}}]})
             continue
         if report.result is None:
@@ -125,4 +126,4 @@ def _base_uri(base: str) -> str:
         path += "/"
     if not path.startswith("/"):
         path = "/" + path
-    return "file://" + quote(path)
+    return "file://" + quote(os.fsencode(path))
