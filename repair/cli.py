@@ -14,6 +14,7 @@ from . import __version__
 from .model import SEVERITY_RANK, Document
 from .options import Options
 from .report import FileReport
+from .terminal import visible
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 PROGRESS_MIN_FILES = 10
@@ -479,7 +480,7 @@ def _interactive(paths: tuple[str, ...], params: dict, utf8: bool) -> int:
         nonlocal errors
         try:
             atomic_write(doc.path, encode(doc, text, utf8=utf8))
-            click.echo(f"wrote {doc.path}", err=True)
+            click.echo(f"wrote {visible(doc.path)}", err=True)
         except (InputError, OSError) as exc:
             _error(str(exc) if isinstance(exc, InputError) else f"{doc.path}: {exc}")
             errors += 1
@@ -492,6 +493,9 @@ def _interactive(paths: tuple[str, ...], params: dict, utf8: bool) -> int:
     click.echo(f"{stats.files} file{'s' * (stats.files != 1)} reviewed; {stats.accepted} edit"
                f"{'s' * (stats.accepted != 1)} accepted, {stats.rejected} rejected; "
                f"{stats.written} file{'s' * (stats.written != 1)} written", err=True)
+    if stats.interrupted:
+        _error("interrupted; the edits accepted so far were written")
+        return 130
     return EXIT_ERROR if errors else EXIT_CLEAN
 
 
