@@ -14,7 +14,7 @@ from . import __version__
 from .model import SEVERITY_RANK, Document
 from .options import Options
 from .report import FileReport
-from .terminal import visible, write_out
+from .terminal import visible, visible_lines, write_out
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 HUMAN_FORMATS = ("human", "concise", "full")
@@ -124,7 +124,7 @@ def _use_colour(params: dict | None = None) -> bool:
 
 
 def _error(message: str) -> None:
-    click.echo(f"ungarble: {visible(message)}", err=True)
+    click.echo(f"ungarble: {visible_lines(message)}", err=True)
 
 
 def _show_progress(count: int) -> bool:

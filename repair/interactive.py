@@ -118,9 +118,9 @@ def edit_line(prompt: str, default: str, *, read: Callable[[str], str] = input) 
     landing in it as escape bytes. The line starts out holding ``default``.
 
     Without readline (or when the terminal is not one), the line is read plainly and an
-    empty answer keeps ``default``. A line holding a control character (an arrow typed
-    where nothing interprets it, a pasted escape) is refused and asked again: only what
-    the user typed as text reaches the file.
+    empty answer keeps ``default``. A line holding a control character that the proposal
+    does not hold (an arrow typed where nothing interprets it, a pasted escape) is refused
+    and asked again: only what the user typed as text reaches the file.
     """
     readline = _readline()
     while True:
@@ -138,7 +138,7 @@ def edit_line(prompt: str, default: str, *, read: Callable[[str], str] = input) 
                 readline.set_startup_hook(None)
         else:
             value = read(f"{prompt}(Enter keeps {visible(default)!r}) ") or default
-        bad = sorted({c for c in value if _is_control(c)})
+        bad = sorted({c for c in value if _is_control(c) and c not in default})
         if not bad:
             return value
         click.echo("Control characters are not allowed in a replacement ("

@@ -48,6 +48,12 @@ def visible(text: str, *, keep_tabs: bool = False) -> str:
     return _CONTROL.sub(_escape, text)
 
 
+def visible_lines(text: str) -> str:
+    """``visible`` line by line: for messages that are several lines by design (a list of
+    problems); the line breaks stay, every other control character is escaped."""
+    return "\n".join(visible(line) for line in text.replace("\r\n", "\n").split("\n"))
+
+
 def use_colour(choice: str | None = None, stream=None) -> bool:
     """Colour for ``stream`` (stdout by default): ``--color always|never`` decides; with
     ``auto`` (or no flag), a non-empty ``FORCE_COLOR`` or ``CLICOLOR_FORCE`` (other than

@@ -93,6 +93,8 @@ def test_human_output_escapes_control_characters_in_names_and_messages(tmp_path)
     assert "x \\x1b[2J \\x1b]0;T\\x07 y\\nz.txt:1:8:" in out
     fixed = CliRunner().invoke(main, ["fix", "--write", "--grammar", "none", str(name)])
     assert "\x1b" not in fixed.stderr and "fixed " in fixed.stderr and "\\x1b[2J" in fixed.stderr
+    missing = run("check", "--grammar", "none", "gone\x1b[2J.txt", cwd=tmp_path)
+    assert missing.returncode == 2 and b"\x1b" not in missing.stderr and b"gone\\x1b[2J.txt" in missing.stderr
 
 
 def test_findings_text_is_escaped_in_human_and_github_views(tmp_path):

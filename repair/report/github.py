@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..terminal import visible
+from ..terminal import visible, visible_lines
 from . import FileReport, LineIndex
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -30,17 +30,12 @@ def command(level: str, properties: dict[str, object], message: str) -> str:
     return f"::{level} {props}::{escape_data(message)}"
 
 
-def _visible(text: str) -> str:
-    """Control characters escaped, line breaks kept (the annotation carries them as %0A)."""
-    return "\n".join(visible(line) for line in text.replace("\r\n", "\n").split("\n"))
-
-
 def render(reports: Iterable[FileReport]) -> str:
     out: list[str] = []
     for report in reports:
         path = report.path.replace("\\", "/")
         if report.error:
-            out.append(command("error", {"file": path, "title": "ungarble"}, _visible(report.error)))
+            out.append(command("error", {"file": path, "title": "ungarble"}, visible_lines(report.error)))
         if report.result is None:
             continue
         index = LineIndex(report.result.original)
@@ -48,7 +43,7 @@ def render(reports: Iterable[FileReport]) -> str:
             line, col = index.position(f.span.start)
             end_line, end_col = index.position(max(f.span.start, f.span.end - 1))  # last character, inclusive
             # an annotation is read by a person: control characters from the text are shown escaped
-            message = _visible(f.message)
+            message = visible_lines(f.message)
             if f.fix is not None:
                 kind = "fixable" if f.fix.safety == "safe" else "suggestion"
                 message += f" [{kind}: {visible(repr(f.fix.replacement))}]"
