@@ -181,8 +181,9 @@ class Reviewer:
     # -- presentation ------------------------------------------------------
     def show(self, path: str, text: str, finding: Finding, number: int) -> None:
         from .report import LineIndex
+        from .report.human import anchor
 
-        line, col = LineIndex(text).position(finding.span.start)
+        line, col = LineIndex(text).position(anchor(finding))  # its first character, as `check` says
         fix = finding.fix
         assert fix is not None
         kind = "safe" if fix.safety == "safe" else "suggestion"
