@@ -224,6 +224,12 @@ def test_full_format_shows_the_line_with_a_caret(tmp_path):
     assert full[2].startswith("1 | …") and "then the the end" in full[2] and len(full[2]) < 120
     caret = full[3]
     assert caret.replace(" ", "") == "|^^^^^^^"
+    # a line that fits is shown whole
+    (tmp_path / "short.txt").write_text("The owner said the espresso machine and the the grinder had failed.\n",
+                                        encoding="utf-8")
+    short = run("check", "--grammar", "none", "--select", "mt.repeated-phrase", "--format", "full", "short.txt",
+                cwd=tmp_path).stdout.decode().splitlines()
+    assert short[2] == "1 | The owner said the espresso machine and the the grinder had failed."
     assert full[2][caret.index("^"):caret.index("^") + 7] == "the the"
     # piped, the default stays one line a finding; on a terminal it is the full view
     concise = run("check", "--grammar", "none", "--select", "mt.repeated-phrase", "long.txt", cwd=tmp_path)

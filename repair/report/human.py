@@ -74,14 +74,14 @@ def source_lines(text: str, index: LineIndex, line: int, start: int, end: int, *
     a = min(start - begin, len(source))
     b = max(a, min(end - begin, len(source)))
     before, flagged, after = source[:a], source[a:b], source[b:]
-    room = CONTEXT_WIDTH - min(len(flagged), CONTEXT_WIDTH // 2)
-    lead = room // 3
-    if len(before) > lead:
-        before = "…" + before[len(before) - lead + 1:]
-    if len(flagged) > CONTEXT_WIDTH // 2:
-        flagged = flagged[:CONTEXT_WIDTH // 2 - 1] + "…"
-    if len(before) + len(flagged) + len(after) > CONTEXT_WIDTH:
-        after = after[:max(0, CONTEXT_WIDTH - len(before) - len(flagged) - 1)] + "…"
+    if len(source) > CONTEXT_WIDTH:  # a long line: a window around what is flagged
+        if len(flagged) > CONTEXT_WIDTH // 2:
+            flagged = flagged[:CONTEXT_WIDTH // 2 - 1] + "…"
+        lead = (CONTEXT_WIDTH - len(flagged)) // 3
+        if len(before) > lead:
+            before = "…" + before[len(before) - lead + 1:]
+        if len(before) + len(flagged) + len(after) > CONTEXT_WIDTH:
+            after = after[:max(0, CONTEXT_WIDTH - len(before) - len(flagged) - 1)] + "…"
     before, flagged, after = visible(before), visible(flagged), visible(after)
     gutter = " " * len(str(line))
     carets = "^" * max(1, _width(flagged))
