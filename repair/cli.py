@@ -540,7 +540,8 @@ def _interactive(paths: tuple[str, ...], params: dict, utf8: bool) -> int:
 @click.option("--explain", metavar="ID", help="Show one rule in full, with its examples.")
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Extra rule pack directory (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True,
+              help="human: a table (one rule a line); json: a list of rule objects (one object with --explain).")
 def rules(explain, rules_dirs, fmt) -> None:
     """List every rule id with its source, safety and description."""
     import json
@@ -561,7 +562,7 @@ def rules(explain, rules_dirs, fmt) -> None:
         if fmt == "json":
             click.echo(json.dumps(dataclasses.asdict(info), ensure_ascii=False, indent=2))
         else:
-            click.echo(_explain(info), nl=False)
+            click.echo(visible_lines(_explain(info)), nl=False)  # a rule pack's text is outside text
         return
     if fmt == "json":
         click.echo(json.dumps([{k: v for k, v in dataclasses.asdict(r).items() if k in
@@ -578,7 +579,7 @@ def rules(explain, rules_dirs, fmt) -> None:
 
 def _explain(info) -> str:
     lines = [f"{info.id}", f"  source:   {info.source}" + (f" ({info.kind})" if info.kind else ""),
-             f"  safety:   {info.safety}" + ("; safe in narrow forms (fix applies those, see below)"
+             f"  safety:   {info.safety}" + ("; safe in narrow forms (fix applies those; the description says which)"
                                               if info.safe_forms else ""),
              f"  severity: {info.severity}"]
     if info.where:

@@ -266,7 +266,7 @@ def test_options_only_where_they_do_something():
     batch = _help("batch")
     assert "--diff-only" not in batch and "--diff-base" not in batch
     assert "batch [OPTIONS] INPUT\n" in batch and "PATHS" not in batch
-    assert "concise:" in _help("check")  # --format has help
+    assert "concise:" in _help("check") and "a table" in _help("score") and "a table" in _help("rules")
     assert "--color [auto|always|never]" in _help("check") and "--color" in _help("fix")
     top = _help()
     assert "score   Garble score (0 clean, 100 unreadable)" in top and "(0 clean .." not in top
