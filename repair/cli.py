@@ -14,6 +14,7 @@ from . import __version__
 from .model import SEVERITY_RANK, Document
 from .options import Options
 from .report import FileReport
+from . import terminal
 from .terminal import visible, visible_lines, write_out
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -450,7 +451,7 @@ def fix(paths, write, interactive, word_diff, utf8, **params) -> None:
                         applied += len(result.applied)
                         if not bar:
                             n = len(result.applied)
-                            click.echo(f"fixed {visible(item.name)} ({n} edit{'s' * (n != 1)})", err=True)
+                            click.echo(f"fixed {terminal.visible(item.name)} ({n} edit{'s' * (n != 1)})", err=True)
                 except (InputError, OSError) as exc:
                     _error(str(exc) if isinstance(exc, InputError) else f"{doc.path}: {exc}")
                     errors += 1
