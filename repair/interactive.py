@@ -137,7 +137,7 @@ def edit_line(prompt: str, default: str, *, read: Callable[[str], str] = input) 
             finally:
                 readline.set_startup_hook(None)
         else:
-            value = read(f"{prompt}(Enter keeps {visible(default)!r}) ") or default
+            value = read(f"{prompt}(Enter keeps '{visible(default)}') ") or default
         bad = sorted({c for c in value if _is_control(c) and c not in default})
         if not bad:
             return value
@@ -215,7 +215,8 @@ class Reviewer:
         return before + changed + after
 
     def ask(self, position: str = "") -> str:
-        """One key; ``position`` (``"(3/12)"``) leads the question. Ctrl-C answers q."""
+        """One key; ``position`` (``"(3/12)"``) leads the question. Ctrl-C raises
+        KeyboardInterrupt, which the review takes as q."""
         while True:
             self.echo(f"{position + ' ' if position else ''}Apply this edit [{KEYS}]? ", nl=False)
             try:

@@ -263,3 +263,13 @@ def test_ctrl_c_while_editing_cancels_the_edit_and_asks_again(tmp_path):
     code, rest = term.finish()
     assert code == 0, rest.decode(errors="replace")
     assert path.read_bytes() == TEXT.encode()
+
+
+def test_edit_line_without_readline_keeps_the_proposal_and_refuses_escapes(monkeypatch, capsys):
+    import repair.interactive as interactive
+
+    monkeypatch.setattr(interactive, "_readline", lambda: None)
+    assert interactive.edit_line("R: ", "the", read=lambda prompt: "") == "the"
+    answers = iter(["a\x1b[Db", "ok"])
+    assert interactive.edit_line("R: ", "the", read=lambda prompt: next(answers)) == "ok"
+    assert "Control characters are not allowed in a replacement (\\x1b)" in capsys.readouterr().out
