@@ -327,7 +327,7 @@ def check(paths, fmt, fail_on, baseline, update_baseline, metrics, **params) -> 
         if baseline:
             recorded = _apply_baseline(items, baseline, update_baseline)
             if recorded is not None:
-                click.echo(f"ungarble: recorded {recorded} finding{'s' * (recorded != 1)} in {baseline}", err=True)
+                click.echo(f"ungarble: recorded {recorded} finding{'s' * (recorded != 1)} in {visible(baseline)}", err=True)
                 return EXIT_ERROR if any(i.report.error for i in items) else EXIT_CLEAN
         reports = [i.report for i in items]
         if fmt in HUMAN_FORMATS:  # a human view: escaped, coloured as asked
