@@ -22,6 +22,12 @@ class RuleInfo:
     good: tuple[str, ...] = ()
     kind: str = ""
     pattern: bool = False  # a family of ids (harper.*), not one id
+    safe_forms: bool = False  # a `suggest` rule whose narrow forms are `safe` (fix applies those)
+
+    @property
+    def shown_safety(self) -> str:
+        """The safety as `ungarble rules` lists it: ``safe*`` for a rule safe in narrow forms."""
+        return "safe*" if self.safe_forms else self.safety
 
     @property
     def summary(self) -> str:
@@ -84,7 +90,7 @@ def pack_rules(dirs: Sequence[str] = ()) -> list[RuleInfo]:
     from .rulebook import rules_for
 
     return [RuleInfo(r.id, "rules", r.safety, r.severity, r.description, r.message, f"{r.path}:{r.line}",
-                     r.examples.bad, r.examples.fixed, r.examples.good, r.KIND)
+                     r.examples.bad, r.examples.fixed, r.examples.good, r.KIND, safe_forms=r.safe_forms())
             for r in rules_for(tuple(dirs))]
 
 

@@ -14,8 +14,11 @@ from . import __version__
 from .model import SEVERITY_RANK, Document
 from .options import Options
 from .report import FileReport
+from . import terminal
+from .terminal import visible, visible_lines, write_out
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+HUMAN_FORMATS = ("human", "concise", "full")
 PROGRESS_MIN_FILES = 10
 DEFAULT_INCLUDE = ("*.txt", "*.md")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -48,9 +51,18 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: float | None) ->
     return value
 
 
-def common_options(func: Callable) -> Callable:
+UNSAFE_HELP = "Also apply `suggest` edits (--safe-only: only safe ones, whatever the config says)."
+
+
+def common_options(func: Callable | None = None, *, unsafe_help: str | None = UNSAFE_HELP,
+                   diff: bool = True, single_input: bool = False) -> Callable:
+    """The options every input-reading command shares. ``unsafe_help`` None leaves out
+    --unsafe/--safe-only (commands that apply nothing); ``diff`` False leaves out
+    --diff-only/--diff-base; ``single_input`` names the argument INPUT (one input)."""
+    if func is None:
+        return lambda f: common_options(f, unsafe_help=unsafe_help, diff=diff, single_input=single_input)
     decorators = [
-        click.argument("paths", nargs=-1, required=True),
+        click.argument("paths", nargs=-1, required=True, metavar="INPUT" if single_input else "PATHS..."),
         click.option("--select", multiple=True, metavar="IDS", help="Only these rule ids or prefixes (comma-separated)."),
         click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rule ids or prefixes (comma-separated)."),
         click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
@@ -68,8 +80,7 @@ def common_options(func: Callable) -> Callable:
                      help="Give up on the LanguageTool server when all its requests of this run took this long.  "
                           "[default: 20]"),
         click.option("--accept-words", metavar="FILE", help="A file of accepted words (names, brands), one a line."),
-        click.option("--unsafe/--safe-only", default=None,
-                     help="Also apply `suggest` edits (--safe-only: only safe ones, whatever the config says)."),
+        click.option("--unsafe/--safe-only", default=None, help=unsafe_help) if unsafe_help else None,
         click.option("--uncurl-quotes", is_flag=True, default=None,
                      help="Straighten curly quotes (off: typography is not damage)."),
         click.option("--keep-ligatures", is_flag=True, default=None, help="Leave ligatures such as 'ﬁ' alone."),
@@ -84,11 +95,12 @@ def common_options(func: Callable) -> Callable:
         click.option("--stdin-filename", metavar="NAME",
                      help="The name of the text read from '-': for config, per-file ignores, Markdown and reports."),
         click.option("--diff-only", is_flag=True,
-                     help="Only findings on lines the staged change adds (git diff --cached)."),
+                     help="Only findings on lines the staged change adds (git diff --cached).") if diff else None,
         click.option("--diff-base", metavar="REF",
-                     help="With --diff-only (implied): lines added since REF instead of the staged ones."),
+                     help="With --diff-only (implied): lines added since REF instead of the staged ones.")
+        if diff else None,
     ]
-    for decorator in reversed(decorators):
+    for decorator in reversed([d for d in decorators if d is not None]):
         func = decorator(func)
     return func
 
@@ -106,7 +118,7 @@ def cli_overrides(params: dict) -> dict[str, Any]:
         "languagetool_timeout": params.get("languagetool_timeout"),
         "languagetool_deadline": params.get("languagetool_deadline"),
         "accept_words": _read_words(params["accept_words"]),
-        "unsafe": params["unsafe"],
+        "unsafe": params.get("unsafe"),
         "uncurl_quotes": params["uncurl_quotes"] or None,
         "keep_ligatures": params["keep_ligatures"] or None,
     }
@@ -119,17 +131,24 @@ def build_options(params: dict) -> Options:
     return options_for(Settings(), "-", cli_overrides(params))
 
 
-def _use_colour() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+def colour_option(func: Callable) -> Callable:
+    return click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
+                        show_default=True,
+                        help="Colour the human output; auto: only on a terminal (NO_COLOR, FORCE_COLOR and "
+                             "CLICOLOR_FORCE are honoured).")(func)
+
+
+def _use_colour(params: dict | None = None) -> bool:
+    from .terminal import use_colour
+
+    return use_colour((params or {}).get("color"))
 
 
 def _error(message: str) -> None:
-    click.echo(f"ungarble: {message}", err=True)
+    click.echo(f"ungarble: {visible_lines(message)}", err=True)
 
 
 def _note(message: str) -> None:
-    from .terminal import visible
-
     click.echo(f"ungarble: {visible(message)}", err=True)
 
 
@@ -163,7 +182,7 @@ class Inputs:
         self.params = params
         self.cli = cli_overrides(params)
         self.fail_on_flag: str | None = params.get("fail_on")
-        self.diff_only = bool(params["diff_only"] or params["diff_base"])
+        self.diff_only = bool(params.get("diff_only") or params.get("diff_base"))
         self.paths = self._expand(paths)
         self._preflight()
 
@@ -276,7 +295,6 @@ class Inputs:
 def _note_unknown_suppressions(item: Item, text: str) -> None:
     """Inline directives may name retired ids: a note on stderr, the exit code unchanged."""
     from .report import LineIndex
-    from .terminal import visible
     from .validate import unknown_in_text
 
     found = unknown_in_text(text, item.options.markdown, item.options.rules_dirs)
@@ -347,9 +365,13 @@ def _fails(item: Item) -> bool:
 
 
 @main.command()
-@common_options
-@click.option("--format", "fmt", type=click.Choice(["human", "json", "jsonl", "github", "sarif"]), default="human",
-              show_default=True)
+@common_options(unsafe_help=None)
+@colour_option
+@click.option("--format", "fmt", type=click.Choice(["human", "concise", "full", "json", "jsonl", "github", "sarif"]),
+              default="human", show_default=True,
+              help="concise: path:line:col: severity rule message; full: that and the source line with a caret "
+                   "under the finding; human: full on a terminal, concise otherwise; json: one versioned "
+                   "document; jsonl: one finding a line; github: GitHub Actions annotations; sarif: SARIF 2.1.0.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
               help="Lowest severity that makes the exit code 1.  [default: warning]")
 @click.option("--baseline", metavar="FILE",
@@ -368,14 +390,19 @@ def check(paths, fmt, fail_on, baseline, update_baseline, metrics, **params) -> 
         if baseline:
             recorded = _apply_baseline(items, baseline, update_baseline)
             if recorded is not None:
-                click.echo(f"ungarble: recorded {recorded} finding{'s' * (recorded != 1)} in {baseline}", err=True)
+                click.echo(f"ungarble: recorded {recorded} finding{'s' * (recorded != 1)} in {visible(baseline)}", err=True)
                 return EXIT_ERROR if any(i.report.error for i in items) else EXIT_CLEAN
         reports = [i.report for i in items]
-        click.echo(_render(fmt, reports, params), nl=False)
-        if fmt == "human" and len(reports) > 1:
+        if fmt in HUMAN_FORMATS:  # a human view: escaped, coloured as asked
+            click.echo(_render(fmt, reports, params), nl=False, color=_use_colour(params))
+        else:  # machine formats: exact bytes
+            write_out(_render(fmt, reports, params))
+        if fmt in HUMAN_FORMATS:
             from .report import human
 
-            click.echo(human.summary(reports), err=True, nl=False)
+            if len(reports) > 1:
+                click.echo(human.summary(reports), err=True, nl=False)
+            click.echo(human.suggestion_hint(human.suggestions_left(reports)), err=True, nl=False)
         if any(r.error for r in reports):
             return EXIT_ERROR
         return EXIT_FINDINGS if any(_fails(i) for i in items if i.report.result) else EXIT_CLEAN
@@ -407,7 +434,8 @@ def _render(fmt: str, reports: list[FileReport], params: dict) -> str:
         return sarif.render(reports, version=__version__, rule_descriptions=descriptions(params["rules_dirs"]))
     from .report import human
 
-    return human.render(reports, colour=_use_colour())
+    context = fmt == "full" or (fmt == "human" and sys.stdout.isatty())
+    return human.render(reports, colour=_use_colour(params), context=context)
 
 
 def _apply_baseline(items: list[Item], path: str, update: bool) -> int | None:
@@ -440,8 +468,9 @@ def _apply_baseline(items: list[Item], path: str, update: bool) -> int | None:
     return None
 
 
-@main.command()
+@main.command(short_help="Print a diff of the repairs (exit 1 if any); --write applies them.")
 @common_options
+@colour_option
 @click.option("--write", is_flag=True, help="Apply the fixes in place (atomically).")
 @click.option("--interactive", "-i", is_flag=True, help="Review each edit (y/n/a/d/e/q/?) and write what you accept.")
 @click.option("--word-diff", is_flag=True, help="Show changes inline, word by word.")
@@ -459,7 +488,8 @@ def fix(paths, write, interactive, word_diff, utf8, **params) -> None:
         from .report import diff, human
 
         errors = changed = applied = 0
-        colour = _use_colour()
+        colour = _use_colour(params)
+        human_view = colour or sys.stdout.isatty()  # a person reads the diff: escape it; else exact bytes
         stdout = sys.stdout.buffer
         inputs = Inputs(paths, params)
         bar = write and _show_progress(len(inputs.paths))
@@ -472,8 +502,6 @@ def fix(paths, write, interactive, word_diff, utf8, **params) -> None:
                 continue
             result = report.result
             if result.unstable:  # not a fixed point: neither written nor shown as a repair
-                from .terminal import visible
-
                 _error(f"{visible(item.name)}: edits of {', '.join(result.unstable)} keep changing the text "
                        "(a cycle of replacements, or no end in sight); nothing written")
                 errors += 1
@@ -495,16 +523,22 @@ def fix(paths, write, interactive, word_diff, utf8, **params) -> None:
                         applied += len(result.applied)
                         if not bar:
                             n = len(result.applied)
-                            click.echo(f"fixed {item.name} ({n} edit{'s' * (n != 1)})", err=True)
+                            click.echo(f"fixed {terminal.visible(item.name)} ({n} edit{'s' * (n != 1)})", err=True)
                 except (InputError, OSError) as exc:
                     _error(str(exc) if isinstance(exc, InputError) else f"{doc.path}: {exc}")
                     errors += 1
             elif word_diff:
-                click.echo(diff.words(item.name, result.original, result.fixed, colour=colour), nl=False)
+                click.echo(diff.words(item.name, result.original, result.fixed, colour=colour), nl=False,
+                           color=colour)
             else:
-                click.echo(diff.unified(item.name, result.original, result.fixed), nl=False)
+                patch = diff.unified(item.name, result.original, result.fixed)
+                if human_view:
+                    click.echo(diff.for_terminal(patch, colour=colour), nl=False, color=colour)
+                else:
+                    write_out(patch)
         if len(reports) > 1:
             click.echo(human.summary(reports, edits_applied=applied if write else None), err=True, nl=False)
+        click.echo(human.suggestion_hint(human.suggestions_left(reports)), err=True, nl=False)
         if errors:
             return EXIT_ERROR
         return EXIT_FINDINGS if changed else EXIT_CLEAN
@@ -556,7 +590,7 @@ def _interactive(paths: tuple[str, ...], params: dict, utf8: bool) -> int:
         nonlocal errors
         try:
             atomic_write(doc.path, encode(doc, text, utf8=utf8), expect=doc.source)
-            click.echo(f"wrote {doc.path}", err=True)
+            click.echo(f"wrote {visible(doc.path)}", err=True)
         except (InputError, OSError) as exc:
             _error(str(exc) if isinstance(exc, InputError) else f"{doc.path}: {exc}")
             errors += 1
@@ -564,11 +598,14 @@ def _interactive(paths: tuple[str, ...], params: dict, utf8: bool) -> int:
     click.echo("Reviewing proposed edits: y accept, n reject, a/d accept/reject the rest of a rule, "
                "e edit, q quit, ? help.")
     with KeyReader() as keys:
-        reviewer = Reviewer(getchar=keys.key, prompt=keys.line, colour=_use_colour())
+        reviewer = Reviewer(getchar=keys.key, prompt=keys.line, colour=_use_colour(params))
         stats = review_files(documents(), reviewer, lambda text, opts: analyse(text, opts), write)
     click.echo(f"{stats.files} file{'s' * (stats.files != 1)} reviewed; {stats.accepted} edit"
                f"{'s' * (stats.accepted != 1)} accepted, {stats.rejected} rejected; "
                f"{stats.written} file{'s' * (stats.written != 1)} written", err=True)
+    if stats.interrupted:
+        _error("interrupted; the edits accepted so far were written")
+        return 130
     return EXIT_ERROR if errors else EXIT_CLEAN
 
 
@@ -576,7 +613,8 @@ def _interactive(paths: tuple[str, ...], params: dict, utf8: bool) -> int:
 @click.option("--explain", metavar="ID", help="Show one rule in full, with its examples.")
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Extra rule pack directory (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True,
+              help="human: a table (one rule a line); json: a list of rule objects (one object with --explain).")
 def rules(explain, rules_dirs, fmt) -> None:
     """List every rule id with its source, safety and description."""
     import json
@@ -597,21 +635,26 @@ def rules(explain, rules_dirs, fmt) -> None:
         if fmt == "json":
             click.echo(json.dumps(dataclasses.asdict(info), ensure_ascii=False, indent=2))
         else:
-            click.echo(_explain(info), nl=False)
+            click.echo(visible_lines(_explain(info)), nl=False)  # a rule pack's text is outside text
         return
     if fmt == "json":
         click.echo(json.dumps([{k: v for k, v in dataclasses.asdict(r).items() if k in
-                                ("id", "source", "safety", "severity", "description", "where")}
+                                ("id", "source", "safety", "safe_forms", "severity", "description", "where")}
                                for r in known], ensure_ascii=False, indent=2))
         return
     width = max(len(r.id) for r in known)
     for r in known:
-        click.echo(f"{r.id:<{width}}  {r.source:<12}  {r.safety:<7}  {r.severity:<7}  {r.summary}")
+        click.echo(f"{r.id:<{width}}  {r.source:<12}  {r.shown_safety:<7}  {r.severity:<7}  {visible(r.summary)}")
+    if any(r.safe_forms for r in known):
+        click.echo("\nsafe*: safe in narrow forms (fix applies those), a suggestion otherwise; "
+                   "`ungarble rules --explain ID` says which.")
 
 
 def _explain(info) -> str:
     lines = [f"{info.id}", f"  source:   {info.source}" + (f" ({info.kind})" if info.kind else ""),
-             f"  safety:   {info.safety}", f"  severity: {info.severity}"]
+             f"  safety:   {info.safety}" + ("; safe in narrow forms (fix applies those; the description says which)"
+                                              if info.safe_forms else ""),
+             f"  severity: {info.severity}"]
     if info.where:
         lines.append(f"  defined:  {info.where}")
     if info.description:

@@ -54,8 +54,9 @@ def _echo(message: str) -> None:
     click.echo(f"ungarble batch: {message}", err=True)
 
 
-@click.command("batch")
-@common_options
+@click.command("batch", short_help="Repair many documents (JSON Lines or a directory), resumably.")
+@common_options(unsafe_help="Also apply `suggest` edits to each record's repaired text (--safe-only: only safe "
+                            "ones, whatever the config says).", diff=False, single_input=True)
 @click.option("-o", "--output", required=True, metavar="OUTPUT.jsonl",
               help="Where the results go (appended to; '-' for stdout, which cannot resume).")
 @click.option("--text-field", default="text", show_default=True, metavar="NAME",

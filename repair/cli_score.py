@@ -8,8 +8,9 @@ import sys
 
 import click
 
-from .cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Inputs, _error, _run_guarded, _use_colour, common_options, \
-    with_metrics
+from .cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Inputs, _error, _run_guarded, _use_colour, colour_option, \
+    common_options, with_metrics
+from .terminal import visible
 
 _BAR_CELLS = 20
 
@@ -41,7 +42,7 @@ def render_table(reports, *, colour: bool, paragraphs: bool) -> str:
         if colour:
             score = click.style(score, fg=_shade(m["garble_score"]), bold=True)
         lines.append(f"{score}  {read['flesch']:6.1f}  {read['grade']:5.1f}  {read['words']:6d}  "
-                     f"{sev['error']:4d} {sev['warning']:4d} {sev['info']:4d}  {r.path}")
+                     f"{sev['error']:4d} {sev['warning']:4d} {sev['info']:4d}  {visible(r.path)}")
         if paragraphs:
             index = LineIndex(r.result.original)
             for p in m["paragraphs"]:
@@ -49,15 +50,17 @@ def render_table(reports, *, colour: bool, paragraphs: bool) -> str:
                 b = bar(p["garble_score"])
                 if colour:
                     b = click.style(b, fg=_shade(p["garble_score"]))
-                lines.append(f"  {line:>5}  {b} {p['garble_score']:5.1f}  {p['first_words']}")
+                lines.append(f"  {line:>5}  {b} {p['garble_score']:5.1f}  {visible(p['first_words'])}")
             lines.append("")
     del width
     return "".join(line + "\n" for line in lines)
 
 
-@click.command("score")
-@common_options
-@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True)
+@click.command("score", short_help="Garble score (0 clean, 100 unreadable) and readability.")
+@common_options(unsafe_help=None)
+@colour_option
+@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True,
+              help="human: a table, worst first; json: the check document with each file's metrics.")
 @click.option("--paragraphs", is_flag=True, help="Show each paragraph's score as a bar, with its first words.")
 @click.option("--sentences", is_flag=True, help="With --format json, also list each sentence's score.")
 @click.option("--fail-above", type=click.FloatRange(0, 100), metavar="N",
@@ -78,7 +81,8 @@ def score(paths, fmt, paragraphs, sentences, fail_above, **params) -> None:
         if fmt == "json":
             click.echo(jsonout.render(reports), nl=False)
         else:
-            click.echo(render_table(reports, colour=_use_colour(), paragraphs=paragraphs), nl=False)
+            colour = _use_colour(params)
+            click.echo(render_table(reports, colour=colour, paragraphs=paragraphs), nl=False, color=colour)
         if any(r.error for r in reports):
             return EXIT_ERROR
         if fail_above is not None and any(r.metrics.get("garble_score", 0.0) > fail_above for r in reports):
@@ -88,8 +92,9 @@ def score(paths, fmt, paragraphs, sentences, fail_above, **params) -> None:
     _run_guarded(body)
 
 
-@click.command("report")
-@common_options
+@click.command("report", short_help="Write one HTML page: garble scores, findings, repairs.")
+@common_options(unsafe_help="Also show `suggest` edits in the proposed repair (--safe-only: only safe ones, "
+                            "whatever the config says).")
 @click.option("-o", "--output", required=True, metavar="FILE", help="Where to write the HTML page ('-' for stdout).")
 @click.option("--title", default=None, help="Page title (default: the file names).")
 def report(paths, output, title, **params) -> None:
@@ -123,7 +128,7 @@ def report(paths, output, title, **params) -> None:
             except InputError as exc:  # missing folder, a directory, a full disk: one line
                 _error(str(exc))
                 return EXIT_ERROR
-            click.echo(f"wrote {output} ({len(docs)} document{'s' * (len(docs) != 1)})", err=True)
+            click.echo(f"wrote {visible(output)} ({len(docs)} document{'s' * (len(docs) != 1)})", err=True)
         return EXIT_ERROR if errors else EXIT_CLEAN
 
     _run_guarded(body)

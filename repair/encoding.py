@@ -21,7 +21,7 @@ SOURCE = "ftfy"
 # ftfy step name -> (rule id, severity, message, safety)
 STEPS: dict[str, tuple[str, str, str, str]] = {
     "decode": ("encoding.mojibake", "error",
-               "Mojibake: text decoded with the wrong encoding ({detail}); '{old}' should be '{new}'.", "safe"),
+               "Mojibake: text decoded with the wrong encoding{detail}; '{old}' should be '{new}'.", "safe"),
     "unescape_html": ("encoding.html-entity", "warning",
                       "HTML entity left in plain text: '{old}' should be '{new}'.", "safe"),
     "remove_terminal_escapes": ("encoding.terminal-escape", "warning",
@@ -147,8 +147,8 @@ def _step_for(old: str, new: str, steps: list[str]) -> str:
 def _encoding_detail(plan) -> str:
     encodings = [name for kind, name in plan if kind in ("encode", "decode")]
     if len(encodings) >= 2:
-        return f"{encodings[-1]} read as {encodings[0]}"
-    return "wrong encoding"
+        return f" ({encodings[-1]} read as {encodings[0]})"
+    return ""  # not known: the message says "the wrong encoding" already
 
 
 def _codes(text: str) -> str:

@@ -1,9 +1,13 @@
 """`ungarble fix --interactive`: review each proposed edit, as `git add -p` does.
 
 Keys: y accept, n reject, a accept this and every later edit of this rule,
-d reject every edit of this rule, e type your own replacement, q stop (what
-was accepted so far is written), ? help. Accepted edits are written at the end
-of each file, atomically, in the file's own encoding and line endings.
+d reject every edit of this rule, e edit the replacement (a line editor,
+pre-filled with the proposal), q stop (what was accepted so far is written),
+? help. Ctrl-C at a question does what q does and exits 130; Ctrl-C while
+editing a replacement cancels that edit and asks again. Each question shows
+its position in the file's review, as git does: ``(3/12)``. Accepted edits are
+written at the end of each file, atomically, in the file's own encoding and
+line endings.
 
 Proposals come in rounds: the first round offers the edits the checks propose
 on the text as read (an edit that only exists on top of another edit waits);
@@ -23,14 +27,15 @@ import click
 from . import edits as edit_engine
 from .model import Edit, Finding, Span
 from .options import Options
+from .terminal import visible
 
 HELP = """\
 y - accept this edit
 n - reject this edit
 a - accept this edit and every later edit of this rule
 d - reject this edit and every later edit of this rule
-e - type your own replacement for the highlighted text
-q - quit; edits accepted so far are written
+e - edit the replacement (pre-filled with the proposal; Ctrl-C cancels)
+q - quit; edits accepted so far are written (Ctrl-C too)
 ? - show this help
 """
 KEYS = "y,n,a,d,e,q,?"
@@ -86,6 +91,7 @@ class KeyReader:
         return data.decode("utf-8", errors="replace")
 
     def line(self, label: str, default: str) -> str:
+        """A line edited in the terminal's normal mode, pre-filled with ``default``."""
         if self.fd is None:
             return click.prompt(label, default=default, show_default=True)
         import termios
@@ -93,21 +99,62 @@ class KeyReader:
         cbreak = termios.tcgetattr(self.fd)
         termios.tcsetattr(self.fd, termios.TCSANOW, self.saved)
         try:
-            click.echo(f"{label} (Enter keeps {default!r}): ", nl=False)
-            raw = b""
-            while not raw.endswith((b"\n", b"\r")):
-                chunk = os.read(self.fd, 1)
-                if not chunk:
-                    break
-                raw += chunk
-            value = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-            return value if value else default
+            return edit_line(f"{label}: ", default)
         finally:
             termios.tcsetattr(self.fd, termios.TCSANOW, cbreak)
 
 
+def _readline():
+    try:
+        import readline
+    except ImportError:  # Python built without it (some Windows and minimal builds)
+        return None
+    return readline
+
+
+def edit_line(prompt: str, default: str, *, read: Callable[[str], str] = input) -> str:
+    """Read one line with a real line editor (GNU readline or libedit through Python's
+    ``readline`` module): arrows, Home/End, Ctrl-U and the rest edit the line instead of
+    landing in it as escape bytes. The line starts out holding ``default``.
+
+    Without readline (or when the terminal is not one), the line is read plainly and an
+    empty answer keeps ``default``. A line holding a control character that the proposal
+    does not hold (an arrow typed where nothing interprets it, a pasted escape) is refused
+    and asked again: only what the user typed as text reaches the file.
+    """
+    readline = _readline()
+    while True:
+        if readline is not None:
+            def prefill() -> None:
+                readline.insert_text(default)
+                readline.redisplay()
+
+            if "libedit" not in (readline.__doc__ or ""):
+                readline.parse_and_bind("tab: tab-insert")  # no file-name completion in prose
+            readline.set_startup_hook(prefill)
+            try:
+                value = read(prompt)
+            finally:
+                readline.set_startup_hook(None)
+        else:
+            value = read(f"{prompt}(Enter keeps '{visible(default)}') ") or default
+        bad = sorted({c for c in value if _is_control(c) and c not in default})
+        if not bad:
+            return value
+        click.echo("Control characters are not allowed in a replacement ("
+                   + ", ".join(visible(c) for c in bad) + "); edit it again.")
+
+
+def _is_control(ch: str) -> bool:
+    return ch != "\t" and (ch < " " or "\x7f" <= ch <= "\x9f")
+
+
 class Quit(Exception):
-    """The reviewer pressed q."""
+    """The reviewer pressed q (or Ctrl-C: ``interrupted``)."""
+
+    def __init__(self, text: str, accepted: list, interrupted: bool = False) -> None:
+        super().__init__(text, accepted)
+        self.interrupted = interrupted
 
 
 @dataclass
@@ -117,6 +164,7 @@ class Stats:
     accepted: int = 0
     rejected: int = 0
     errors: int = 0
+    interrupted: bool = False
 
 
 @dataclass
@@ -133,14 +181,15 @@ class Reviewer:
     # -- presentation ------------------------------------------------------
     def show(self, path: str, text: str, finding: Finding, number: int) -> None:
         from .report import LineIndex
+        from .report.human import anchor
 
-        line, col = LineIndex(text).position(finding.span.start)
+        line, col = LineIndex(text).position(anchor(finding))  # its first character, as `check` says
         fix = finding.fix
         assert fix is not None
         kind = "safe" if fix.safety == "safe" else "suggestion"
-        head = f"{path}:{line}:{col}: {finding.rule} ({kind})"
+        head = f"{visible(path)}:{line}:{col}: {finding.rule} ({kind})"
         self.echo(click.style(head, bold=True) if self.colour else head)
-        self.echo(f"  {finding.message}")
+        self.echo(f"  {visible(finding.message)}")
         self.echo("  " + self.context(text, finding.span, fix.replacement))
 
     def context(self, text: str, span: Span, replacement: str) -> str:
@@ -156,17 +205,20 @@ class Reviewer:
             before = "…" + before.split(" ", 1)[1]
         if end < len(text) and " " in after and len(after) == end - span.end:
             after = after.rsplit(" ", 1)[0] + "…"
-        old = text[span.start:span.end]
+        old = visible(text[span.start:span.end])
+        before, after, replacement = visible(before), visible(after), visible(replacement)
         if self.colour:
             changed = (click.style(old, fg="red", strikethrough=True) if old else "") + \
                       (click.style(replacement, fg="green", underline=True) if replacement else "")
         else:
             changed = (f"[-{old}-]" if old else "") + (f"{{+{replacement}+}}" if replacement else "")
-        return (before + changed + after).replace("\t", " ")
+        return before + changed + after
 
-    def ask(self) -> str:
+    def ask(self, position: str = "") -> str:
+        """One key; ``position`` (``"(3/12)"``) leads the question. Ctrl-C raises
+        KeyboardInterrupt, which the review takes as q."""
         while True:
-            self.echo(f"Apply this edit [{KEYS}]? ", nl=False)
+            self.echo(f"{position + ' ' if position else ''}Apply this edit [{KEYS}]? ", nl=False)
             try:
                 key = self.getchar()
             except EOFError:
@@ -176,6 +228,31 @@ class Reviewer:
             if key in ("y", "n", "a", "d", "e", "q"):
                 return key
             self.echo(HELP)
+
+    def answer(self, proposal: str, position: str) -> tuple[str, str]:
+        """(key, replacement) for one question; Ctrl-C while editing asks again."""
+        while True:
+            try:
+                choice = self.ask(position)
+            except KeyboardInterrupt:
+                self.echo("^C")  # end the question's line: nothing is left after it
+                raise
+            if choice != "e":
+                return choice, proposal
+            try:
+                return "e", self.prompt("Replacement", proposal)
+            except (KeyboardInterrupt, EOFError):
+                self.echo("")
+                self.echo("Edit cancelled.")
+
+    def _will_ask(self, finding: Finding, answered: set, to_original, wanted) -> bool:
+        """Is ``finding`` still to be asked this round (for the position counter)?"""
+        if finding.rule in self.accept_rules or finding.rule in self.reject_rules:
+            return False
+        span = to_original(finding.span)
+        if (finding.rule, span, finding.fix.replacement) in answered:
+            return False
+        return wanted is None or wanted(span)
 
     # -- one file ----------------------------------------------------------
     def review(self, path: str, original: str, options: Options,
@@ -202,15 +279,20 @@ class Reviewer:
                 span = m.span(span)
             return span
 
+        interrupted = False
         for _ in range(MAX_ROUNDS):
-            result = analyse(current, opts)
+            try:
+                result = analyse(current, opts)
+            except KeyboardInterrupt:
+                raise Quit(current, accepted_all, True) from None
             accepted: list[Edit] = []
             asked = False
             quitting = False
             def was_answered(e: Edit) -> bool:
                 return (e.rule, to_original(e.span), e.replacement) in answered
 
-            for finding in direct_proposals(result, was_answered):
+            proposals = direct_proposals(result, was_answered)
+            for i, finding in enumerate(proposals):
                 fix = finding.fix
                 key = (finding.rule, to_original(finding.span), fix.replacement)
                 if key in answered or any(a.span.overlaps(finding.span) for a in accepted):
@@ -219,14 +301,19 @@ class Reviewer:
                     continue
                 answered.add(key)
                 asked = True
+                replacement = fix.replacement
                 if finding.rule in self.accept_rules:
                     choice = "y"
                 elif finding.rule in self.reject_rules:
                     choice = "n"
                 else:
                     number += 1
+                    later = sum(1 for f in proposals[i + 1:] if self._will_ask(f, answered, to_original, wanted))
                     self.show(path, current, finding, number)
-                    choice = self.ask()
+                    try:
+                        choice, replacement = self.answer(fix.replacement, f"({number}/{number + later})")
+                    except KeyboardInterrupt:
+                        choice, interrupted = "q", True
                 if choice == "q":
                     quitting = True
                     break
@@ -236,11 +323,8 @@ class Reviewer:
                 elif choice == "d":
                     self.reject_rules.add(finding.rule)
                     choice = "n"
-                if choice == "e":
-                    replacement = self.prompt("Replacement", fix.replacement)
+                if choice in ("y", "e"):
                     accepted.append(Edit(finding.span, replacement, finding.rule, fix.safety))
-                elif choice == "y":
-                    accepted.append(Edit(finding.span, fix.replacement, finding.rule, fix.safety))
                 else:
                     self.stats.rejected += 1
             if accepted:
@@ -251,7 +335,7 @@ class Reviewer:
                 current = edit_engine.apply(current, chosen)
                 self.stats.accepted += len(chosen)
             if quitting:
-                raise Quit(current, accepted_all)
+                raise Quit(current, accepted_all, interrupted)
             if not asked:
                 break
         return current, accepted_all
@@ -300,6 +384,7 @@ def review_files(items: Sequence, reviewer: Reviewer, analyse, write: Callable[[
             text, accepted = reviewer.review(doc.path, doc.text, options, analyse, wanted)
         except Quit as stop:
             text, accepted = stop.args
+            reviewer.stats.interrupted = stop.interrupted
             if accepted:
                 write(doc, text)
                 reviewer.stats.written += 1

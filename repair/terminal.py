@@ -46,3 +46,57 @@ def visible(text: str, *, keep_tabs: bool = False) -> str:
     if keep_tabs:
         return _CONTROL.sub(lambda m: "\t" if m.group() == "\t" else _escape(m), text)
     return _CONTROL.sub(_escape, text)
+
+
+def visible_lines(text: str) -> str:
+    """``visible`` line by line: for messages that are several lines by design (a list of
+    problems); the line breaks stay, every other control character is escaped."""
+    return "\n".join(visible(line) for line in text.replace("\r\n", "\n").split("\n"))
+
+
+def use_colour(choice: str | None = None, stream=None) -> bool:
+    """Colour for ``stream`` (stdout by default): ``--color always|never`` decides; with
+    ``auto`` (or no flag), a non-empty ``FORCE_COLOR`` or ``CLICOLOR_FORCE`` (other than
+    ``0``) turns it on, then a non-empty ``NO_COLOR`` turns it off, then it is on only when
+    the stream is a terminal (and ``TERM`` is not ``dumb``)."""
+    import os
+    import sys
+
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    for name in ("FORCE_COLOR", "CLICOLOR_FORCE"):
+        value = os.environ.get(name, "")
+        if value and value != "0":
+            return True
+    if os.environ.get("NO_COLOR", ""):
+        return False
+    stream = sys.stdout if stream is None else stream
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        tty = False
+    return tty and os.environ.get("TERM") != "dumb"
+
+
+def write_out(text: str) -> None:
+    """``text`` to stdout as exact UTF-8 bytes: nothing stripped (click.echo drops ``ESC[...``
+    sequences when stdout is not a terminal, which breaks a diff of a line that holds one)."""
+    import sys
+
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (some test harnesses)
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates: bytes that were not text, as read
+        try:
+            data = text.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            data = text.encode("utf-8", "backslashreplace")
+    buffer.write(data)
+    buffer.flush()

@@ -19,6 +19,16 @@ TEXT = "It was the the end of the day.\nThey didnâ€™t come back.\n"
 PROMPT = b"Apply this edit ["
 
 
+def _own_terminal():
+    """In the child: a new session whose controlling terminal is the pty, so that Ctrl-C
+    typed there reaches the child as SIGINT, as in a real terminal."""
+    import fcntl
+    import termios
+
+    os.setsid()
+    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+
 class Terminal:
     """A child process on a pty; ``expect`` reads until a marker, ``send`` types keys."""
 
@@ -28,7 +38,7 @@ class Terminal:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [CHECKOUT, env.get("PYTHONPATH")]))
         env.pop("CI", None)
         self.proc = subprocess.Popen(args, stdin=slave, stdout=slave, stderr=slave, cwd=cwd, env=env,
-                                     close_fds=True)
+                                     close_fds=True, preexec_fn=_own_terminal)
         os.close(slave)
         self.buffer = b""
 
@@ -111,7 +121,7 @@ def test_own_replacement_help_and_quit_keep_what_was_accepted(tmp_path):
     assert b"accept this edit and every later edit of this rule" in helped
     term.send(b"e")
     term.expect(b"Replacement")
-    term.send(b"the very\r")
+    term.send(b"\x15the very\r")  # Ctrl-U clears the pre-filled proposal
     term.expect(PROMPT)
     term.send(b"q")
     code, _ = term.finish()
@@ -169,3 +179,97 @@ def test_diff_only_reviews_only_added_lines(tmp_path):
     code, rest = term.finish()
     assert code == 0 and PROMPT not in rest
     assert path.read_bytes() == b"It was the the end.\nWe saw a bird.\n"
+
+
+QUESTION = b"Apply this edit [y,n,a,d,e,q,?]? "
+
+
+def test_edit_prompt_is_a_line_editor_prefilled_with_the_proposal(tmp_path):
+    """Issue 11.1: Left arrow moves the cursor; it is not written into the file as ESC [ D."""
+    path = tmp_path / "edit.txt"
+    path.write_bytes(TEXT.encode())
+    term = Terminal(ungarble("fix", "-i", "--grammar", "none", str(path)), cwd=tmp_path)
+    term.expect(QUESTION)
+    term.send(b"e")
+    shown = term.expect(b"Replacement: ")
+    assert b"Enter keeps" not in shown
+    term.expect(b"the")  # the proposal, ready to edit
+    term.send(b"\x15improv\x1b[DX\r")  # Ctrl-U, type, Left, type, Enter
+    term.expect(QUESTION)
+    term.send(b"e")
+    term.expect(b"Replacement: ")
+    term.send(b"\x05 - fixed\r")  # Ctrl-E: the end of the pre-filled "didn’t"
+    code, rest = term.finish()
+    assert code == 0, rest.decode(errors="replace")
+    assert path.read_bytes() == "It was improXv end of the day.\nThey didn’t - fixed come back.\n".encode()
+
+
+def test_edit_prompt_refuses_control_characters(tmp_path):
+    path = tmp_path / "ctl.txt"
+    path.write_bytes(TEXT.encode())
+    term = Terminal(ungarble("fix", "-i", "--grammar", "none", "--select", "mt", str(path)), cwd=tmp_path)
+    term.expect(QUESTION)
+    term.send(b"e")
+    term.expect(b"Replacement: ")
+    term.send(b"\x15a\x16\x1b[2Jb\r")  # Ctrl-V Esc: a literal escape byte in the line
+    refused = term.expect(b"edit it again.")
+    assert b"Control characters are not allowed in a replacement (\\x1b)" in refused
+    term.expect(b"Replacement: ")
+    term.send(b"\x15ok\r")
+    code, rest = term.finish()
+    assert code == 0, rest.decode(errors="replace")
+    assert path.read_bytes() == TEXT.replace("the the", "ok").encode()
+
+
+def test_questions_show_their_position(tmp_path):
+    path = tmp_path / "count.txt"
+    path.write_bytes(TEXT.encode())
+    term = Terminal(ungarble("fix", "-i", "--grammar", "none", str(path)), cwd=tmp_path)
+    assert b"(1/2) " + QUESTION in term.expect(QUESTION)
+    term.send(b"n")
+    assert b"(2/2) " + QUESTION in term.expect(QUESTION)
+    term.send(b"n")
+    code, _ = term.finish()
+    assert code == 0
+
+
+def test_ctrl_c_keeps_what_was_accepted_and_ends_the_line(tmp_path):
+    """Issue 11.14: Ctrl-C at a question acts as q (the accepted edits are written), exits 130,
+    and leaves no question half-printed before the next line."""
+    path = tmp_path / "intr.txt"
+    path.write_bytes(TEXT.encode())
+    term = Terminal(ungarble("fix", "-i", "--grammar", "none", str(path)), cwd=tmp_path)
+    term.expect(QUESTION)
+    term.send(b"y")
+    term.expect(QUESTION)
+    term.send(b"\x03")
+    code, rest = term.finish()
+    assert code == 130, rest.decode(errors="replace")
+    assert path.read_bytes() == TEXT.replace("the the", "the").encode()
+    assert rest.startswith(b"^C\r\n") and b"edits accepted so far were written" in rest
+
+
+def test_ctrl_c_while_editing_cancels_the_edit_and_asks_again(tmp_path):
+    path = tmp_path / "cancel.txt"
+    path.write_bytes(TEXT.encode())
+    term = Terminal(ungarble("fix", "-i", "--grammar", "none", "--select", "mt", str(path)), cwd=tmp_path)
+    term.expect(QUESTION)
+    term.send(b"e")
+    term.expect(b"Replacement: ")
+    term.send(b"zzz\x03")
+    again = term.expect(QUESTION)
+    assert b"Edit cancelled." in again
+    term.send(b"n")
+    code, rest = term.finish()
+    assert code == 0, rest.decode(errors="replace")
+    assert path.read_bytes() == TEXT.encode()
+
+
+def test_edit_line_without_readline_keeps_the_proposal_and_refuses_escapes(monkeypatch, capsys):
+    import repair.interactive as interactive
+
+    monkeypatch.setattr(interactive, "_readline", lambda: None)
+    assert interactive.edit_line("R: ", "the", read=lambda prompt: "") == "the"
+    answers = iter(["a\x1b[Db", "ok"])
+    assert interactive.edit_line("R: ", "the", read=lambda prompt: next(answers)) == "ok"
+    assert "Control characters are not allowed in a replacement (\\x1b)" in capsys.readouterr().out

@@ -3,12 +3,15 @@
 ``::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=RULE::MESSAGE``;
 severity error -> ``error``, warning -> ``warning``, info -> ``notice``. Values
 are escaped as the Actions toolkit does (``%``, CR, LF in both; ``:`` and ``,``
-in properties too), so a message cannot end the command early.
+in properties too), so a message cannot end the command early. Messages are a human
+view: control characters from the text (``ESC``, bidirectional controls) are shown
+escaped, as in every human output (repair.terminal.visible).
 """
 from __future__ import annotations
 
 from typing import Iterable
 
+from ..terminal import visible, visible_lines
 from . import FileReport, LineIndex
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
@@ -32,17 +35,18 @@ def render(reports: Iterable[FileReport]) -> str:
     for report in reports:
         path = report.path.replace("\\", "/")
         if report.error:
-            out.append(command("error", {"file": path, "title": "ungarble"}, report.error))
+            out.append(command("error", {"file": path, "title": "ungarble"}, visible_lines(report.error)))
         if report.result is None:
             continue
         index = LineIndex(report.result.original)
         for f in report.findings:
             line, col = index.position(f.span.start)
             end_line, end_col = index.position(max(f.span.start, f.span.end - 1))  # last character, inclusive
-            message = f.message
+            # an annotation is read by a person: control characters from the text are shown escaped
+            message = visible_lines(f.message)
             if f.fix is not None:
                 kind = "fixable" if f.fix.safety == "safe" else "suggestion"
-                message += f" [{kind}: {f.fix.replacement!r}]"
+                message += f" [{kind}: {visible(repr(f.fix.replacement))}]"
             props: dict[str, object] = {"file": path, "line": line, "col": col, "endLine": end_line,
                                         "endColumn": end_col, "title": f.rule}
             out.append(command(LEVELS[f.severity], props, message))

@@ -40,6 +40,10 @@ def shade(score: float) -> str:
     return f"rgb({r}, {g}, {b})"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -152,8 +156,8 @@ def _document(doc: DocumentView, number: int) -> str:
 <section class="doc" id="d{number}" data-score="{scores.document:.1f}">
 <h2><span class="dscore" style="background-color: {shade(scores.document)}">{scores.document:.0f}</span> {_esc(doc.path)}</h2>
 <p class="summary">garble score <b>{scores.document:.1f}</b> · Flesch {read.get('flesch', 0):.1f} ·
-grade {read.get('grade', 0):.1f} · {read.get('words', 0)} words · {counts['error']} errors,
-{counts['warning']} warnings, {counts['info']} notes</p>
+grade {read.get('grade', 0):.1f} · {read.get('words', 0)} words · {_count(counts['error'], 'error')},
+{_count(counts['warning'], 'warning')}, {_count(counts['info'], 'note')}</p>
 <nav class="strip" aria-label="paragraph scores"></nav>
 <h3>Text</h3>
 <div class="text">{''.join(paras)}</div>

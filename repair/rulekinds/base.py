@@ -122,6 +122,11 @@ class Rule:
         except TimeoutError:
             return True
 
+    def safe_forms(self) -> bool:
+        """Does a ``suggest`` rule have a narrow form whose matches are ``safe`` (given its
+        parameters)? ``ungarble rules`` shows such rules as ``safe*``."""
+        return False
+
     def find(self, text: str) -> list[Finding]:  # pragma: no cover - abstract
         raise NotImplementedError
 

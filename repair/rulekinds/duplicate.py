@@ -11,6 +11,11 @@
   repeated right after itself ("A. B. A. B."); the fix removes the copies.
 - ``sentence`` (one paragraph): a later exact copy of a sentence, not adjacent.
 
+Messages may name ``{words}`` (the copy's size), ``{line}`` (for paragraphs: the line
+where the earlier copy starts) and ``{first}`` (its paragraph number; people count lines,
+so prefer ``{line}``). A paragraph's finding starts at its first character; its fix
+removes it with the blank lines after it (before it, for the last paragraph).
+
 ``min_words`` is the size below which nothing is reported, ``edit_min_words``
 the size below which a copy is only flagged, and ``safe_min_words`` the size
 from which removing it is ``safe`` (sizes between take the rule's own safety).
@@ -67,6 +72,14 @@ def _repeated_sentence_start(text: str, n: int, paragraphs: bool = False) -> boo
     return False
 
 
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _line_of(text: str, offset: int) -> int:
+    """1-based line of ``offset`` (CRLF, CR and LF each end a line, as in the reports)."""
+    return len(_BREAK.findall(text, 0, offset)) + 1
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
@@ -77,7 +90,7 @@ def _fold(text: str) -> str:
 
 @kind("duplicate")
 class DuplicateRule(Rule):
-    PLACEHOLDERS = ("words", "first")
+    PLACEHOLDERS = ("words", "first", "line")
     KEYS = {
         "unit": Key("str", required=True, choices=("paragraph", "block", "sentence")),
         "match": Key("str", default="exact", choices=("exact", "near")),
@@ -99,6 +112,9 @@ class DuplicateRule(Rule):
             return "flag"
         safe_min = self.p("safe_min_words")
         return "safe" if safe_min and words >= safe_min else None
+
+    def safe_forms(self) -> bool:
+        return self.safety == "suggest" and bool(self.p("safe_min_words"))
 
     def precheck(self, text: str, facts: Facts) -> bool:
         """Every finding needs some text twice, found here without the slow regexes.
@@ -179,9 +195,13 @@ class DuplicateRule(Rule):
             words = len(key.split())
             if words < self.p("min_words"):
                 continue
-            prev_end = spans[i - 1][1]
-            out.append(self.finding(text, prev_end, e, "", self._safety(words),
-                                    match=key, words=str(words), first=str(seen[key] + 1)))
+            if i + 1 < len(spans):  # the copy and the blank lines after it
+                start, end = s, spans[i + 1][0]
+            else:  # the last paragraph: the blank lines before it, so the text ends as it did
+                start, end = spans[i - 1][1], s + len(text[s:e].rstrip())
+            first = seen[key]
+            out.append(self.finding(text, start, end, "", self._safety(words), match=key, words=str(words),
+                                    first=str(first + 1), line=str(_line_of(text, spans[first][0]))))
         return out
 
     def _near(self, text: str) -> list[Finding]:
@@ -218,8 +238,8 @@ class DuplicateRule(Rule):
                 if not lst or lst[-1] != i:
                     lst.append(i)
             if hit is not None:
-                out.append(self.finding(text, s, e, None, match=_norm(text[s:e])[:80],
-                                        words=str(words), first=str(hit + 1)))
+                out.append(self.finding(text, s, e, None, match=_norm(text[s:e])[:80], words=str(words),
+                                        first=str(hit + 1), line=str(_line_of(text, spans[hit][0]))))
         return out
 
     # -- inside a paragraph -----------------------------------------------
@@ -228,7 +248,7 @@ class DuplicateRule(Rule):
         for cut, end, block in self._block_regions(text, self.p("min_words")):
             words = len(block.split())
             out.append(self.finding(text, cut, end, "", self._safety(words),
-                                    match=_norm(block)[:80], words=str(words), first="1"))
+                                    match=_norm(block)[:80], words=str(words), first="1", line=""))
         return out
 
     def _block_regions(self, text: str, min_words: int) -> list[tuple[int, int, str]]:
@@ -289,7 +309,8 @@ class DuplicateRule(Rule):
                     adjacent = not text[first_end:m.start()].strip()
                     if not adjacent and prev_end is not None:
                         out.append(self.finding(text, prev_end, m.end(), "", self._safety(len(key.split())),
-                                                match=key[:80], words=str(len(key.split())), first="1"))
+                                                match=key[:80], words=str(len(key.split())), first="1",
+                                                line=""))
                 else:
                     seen[key] = (m.start(), m.end())
             prev_end = m.end()

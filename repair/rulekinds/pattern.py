@@ -8,7 +8,8 @@ that group took part are ``safe`` (the narrow form); a group named ``unsafe``
 turns a ``safe`` rule's match into ``suggest``. ``requires`` lists literal
 strings of which at least one must occur for the rule to run (a cheap
 prefilter). ``exceptions`` is an allow-list of matched texts (case-insensitive)
-that are left alone.
+that are left alone. Messages may name ``{next}``, the character after the match
+(what a match of white space stands before).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from .base import Facts, Key, Rule, kind, preserve_case
 
 @kind("pattern")
 class PatternRule(Rule):
+    PLACEHOLDERS = ("next",)
     KEYS = {
         "pattern": Key("regex", required=True),
         "replacement": Key("str"),
@@ -46,6 +48,9 @@ class PatternRule(Rule):
         self._exceptions = frozenset(e.casefold() for e in self.p("exceptions"))
         self._safe_group = "safe" in pattern.groupindex
         self._unsafe_group = "unsafe" in pattern.groupindex
+
+    def safe_forms(self) -> bool:
+        return self.safety == "suggest" and self._safe_group
 
     def precheck(self, text: str, facts: Facts) -> bool:
         if not self._requires:
@@ -75,5 +80,5 @@ class PatternRule(Rule):
                 safety = "safe"
             if self._unsafe_group and self.safety == "safe" and m.group("unsafe") is not None:
                 safety = "suggest"
-            out.append(self.finding(text, m.start(), m.end(), replacement, safety))
+            out.append(self.finding(text, m.start(), m.end(), replacement, safety, next=text[m.end():m.end() + 1]))
         return out

@@ -150,6 +150,11 @@ class RepetitionRule(Rule):
         pat = self.p("allow_pattern")
         return pat is not None and pat.fullmatch(u) is not None
 
+    def safe_forms(self) -> bool:
+        return self.safety == "suggest" and bool(
+            self._safe_units or self.p("safe_min_words") or self._safe_after
+            or self.p("safe_after_pattern") is not None or self._safe_joiners)
+
     def _safe(self, text: str, m: regex.Match, unit: str) -> bool:
         u = self._norm(unit)
         never = self.p("never_safe_pattern")
