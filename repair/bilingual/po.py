@@ -27,7 +27,7 @@ from typing import Mapping
 from .units import (BilingualDocument, BilingualFormatError, PositionMap, RawPiece, Unit, apply_edits, fail,
                     newline_of, resolve_changes, unique_keys)
 
-_KEYWORD_RE = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[ \t\"])[ \t]*")
+_KEYWORD_RE = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d+)\])?)(?=[ \t\"]|$)[ \t]*")
 _SIMPLE = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\", "a": "\a", "b": "\b", "f": "\f",
            "v": "\v", "'": "'", "?": "?"}
 _ESCAPE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\a": "\\a", "\b": "\\b",
@@ -208,7 +208,7 @@ def _lex(text: str) -> tuple[list[_Entry], list[str]]:
             k = _read_string(text, m.end(), end, last_string)
         rest = text[k:end].strip(" \t")
         if rest:
-            raise fail(text, k, "text after the closing quote")
+            raise fail(text, k + len(text[k:end]) - len(text[k:end].lstrip(" \t")), "text after the closing quote")
     del errors_at
     finish(current)
     return entries, []
