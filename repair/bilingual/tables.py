@@ -126,7 +126,7 @@ def _unit(number, cells, col, source_field, target_field, id_field, context_fiel
                 context=context.value if context is not None and context.value else None,
                 source=source.value if source is not None else None, target=tvalue, segments=segments,
                 positions=positions, source_positions=source.positions() if source is not None else None,
-                raw={"cell": target})
+                raw={"cell": target, "lone": len(cells) == 1})
 
 
 def parse_csv(text: str, *, source_field: str = "source", target_field: str = "target", id_field: str = "id",
@@ -290,5 +290,8 @@ def splice(doc: BilingualDocument, changes: Mapping, *, review: bool = False) ->
         if doc.format == "jsonl":
             edits.append((cell.start, cell.end, json_string(new, doc.raw["ascii"])))
         else:
-            edits.append((cell.start, cell.end, _csv_cell(cell, new, doc.raw["delimiter"])))
+            cell_text = _csv_cell(cell, new, doc.raw["delimiter"])
+            if cell_text == "" and unit.raw["lone"]:
+                cell_text = '""'  # an empty line would be no row at all (csv.writer does the same)
+            edits.append((cell.start, cell.end, cell_text))
     return apply_edits(doc.text, edits)
