@@ -191,6 +191,8 @@ def test_obsolete_entries_never_change():
     ('msgid "a"\nmsgstr "b"\n"orphan\n', "line 3, column 1"),
     ('msgid "a"\nmsgid_plural "as"\nmsgstr "b"\n', "line 1, column 1"),
     ('bogus\n', "line 1, column 1"),
+    ('msgid "a"\n# comment\nmsgstr "b"\n', "line 2, column 1"),
+    ('msgid "a"\n#~ msgid "old"\nmsgstr "b"\n', "line 2, column 1"),
 ])
 def test_malformed_po_is_a_one_line_error_with_line_and_column(bad, where):
     with pytest.raises(BilingualFormatError) as info:
@@ -214,3 +216,12 @@ def test_any_target_round_trips_through_splice_and_parse(new, crlf, which):
     assert [u.target for u in again.units if u.key != unit.key] == [u.target for u in doc.units if u.key != unit.key]
     if crlf:
         assert "\n" not in out.replace("\r\n", "")
+
+
+def test_no_wrap_files_stay_unwrapped_but_break_after_newlines():
+    text = ('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            'msgid "a"\nmsgstr ""\n"one\\n"\n"' + "long " * 30 + '"\n')
+    doc = po.parse(text)
+    assert po.file_width(doc.raw["entries"]) == float("inf")
+    out = po.splice(doc, {"a": "first\n" + "longer " * 30})
+    assert out.endswith('msgstr ""\n"first\\n"\n"' + "longer " * 30 + '"\n')

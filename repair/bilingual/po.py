@@ -21,7 +21,7 @@ msgstr follows the file's style. Lines keep the file's line ending. `review=True
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 from .units import (BilingualDocument, BilingualFormatError, PositionMap, RawPiece, Unit, apply_edits, fail,
@@ -132,7 +132,6 @@ def _lex(text: str) -> tuple[list[_Entry], list[str]]:
     current: _Entry | None = None
     pending = _Entry(start=0)
     last_string: _Str | None = None
-    errors_at = 0
 
     def finish(entry: _Entry | None) -> None:
         if entry is None:
@@ -159,11 +158,11 @@ def _lex(text: str) -> tuple[list[_Entry], list[str]]:
             if current is not None and current.has_msgstr():
                 finish(current)
                 current = None
+            if current is not None:
+                raise fail(text, stripped_at, "comment inside an entry (between its keywords)")
             if text.startswith("#~", stripped_at):
                 pending = _Entry(start=end)  # comments above an obsolete entry belong to it
                 continue
-            if current is not None:
-                raise fail(text, stripped_at, "comment inside an entry (between its keywords)")
             if pending.comment_start is None:
                 pending.comment_start = start
                 pending.start = start
@@ -179,7 +178,7 @@ def _lex(text: str) -> tuple[list[_Entry], list[str]]:
             elif kind == "|":
                 if pending.first_previous is None:
                     pending.first_previous = start
-            else:
+            elif text[stripped_at + 1:end].strip():
                 pending.notes.append(text[stripped_at + 1:end].strip())
             continue
         if c == '"':
@@ -209,7 +208,6 @@ def _lex(text: str) -> tuple[list[_Entry], list[str]]:
         rest = text[k:end].strip(" \t")
         if rest:
             raise fail(text, k + len(text[k:end]) - len(text[k:end].lstrip(" \t")), "text after the closing quote")
-    del errors_at
     finish(current)
     return entries, []
 
@@ -254,7 +252,6 @@ def parse(text: str) -> BilingualDocument:
                 flags=frozenset(entry.flags), plural_index=index, notes=tuple(entry.notes),
                 locations=tuple(entry.locations), source_language=slang, target_language=tlang,
                 source_positions=source.positions(), raw={"entry": entry, "string": string}))
-    from dataclasses import replace
     units = [replace(u, key=k) for u, k in zip(units, unique_keys(keys))]
     return BilingualDocument("po", text, tuple(units), slang, tlang, raw={"entries": entries})
 

@@ -11,8 +11,13 @@ Nothing here is wired to the pipeline or the CLI yet (issue 12 brings the input-
 from __future__ import annotations
 
 import bisect
+import functools
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
+
+
+_LINE_END = re.compile(r"\r\n|\n|\r")
 
 
 class BilingualFormatError(ValueError):
@@ -121,7 +126,7 @@ class BilingualDocument:
         raise KeyError(key)
 
     def line_col(self, offset: int) -> tuple[int, int]:
-        """1-based line and column (in characters) of a file offset."""
+        """1-based line and column of a file offset; the column counts characters (code points)."""
         return line_col(self.text, offset)
 
     def locate(self, unit: Unit | str, start: int, end: int) -> tuple[int, int, int, int]:
@@ -132,28 +137,10 @@ class BilingualDocument:
         return (*self.line_col(a), *self.line_col(b))
 
 
-_LINE_STARTS: dict[int, tuple[str, list[int]]] = {}
-
-
-def line_starts(text: str) -> list[int]:
+@functools.lru_cache(maxsize=8)
+def line_starts(text: str) -> tuple[int, ...]:
     """Offsets where each line begins (\\r\\n, \\n and a lone \\r end a line)."""
-    cached = _LINE_STARTS.get(id(text))
-    if cached is not None and cached[0] is text:
-        return cached[1]
-    starts = [0]
-    i, n = 0, len(text)
-    while True:
-        j = min((k for k in (text.find("\n", i), text.find("\r", i)) if k >= 0), default=-1)
-        if j < 0:
-            break
-        i = j + 2 if text.startswith("\r\n", j) else j + 1
-        starts.append(i)
-        if i >= n:
-            break
-    if len(_LINE_STARTS) > 64:
-        _LINE_STARTS.clear()
-    _LINE_STARTS[id(text)] = (text, starts)
-    return starts
+    return (0, *(m.end() for m in _LINE_END.finditer(text)))
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:

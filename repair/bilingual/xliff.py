@@ -27,6 +27,7 @@ without a `<target>` element cannot be changed (BilingualFormatError).
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Mapping
 
 from . import _xml
@@ -170,7 +171,6 @@ def _parse20(doc: _xml.XmlDocument) -> BilingualDocument:
 
 
 def _finish(doc, fmt, units, keys, langs, slang=None, tlang=None) -> BilingualDocument:
-    from dataclasses import replace
     units = [replace(u, key=k) for u, k in zip(units, unique_keys(keys))]
     if slang is None and langs:
         slang = langs[0][0]
