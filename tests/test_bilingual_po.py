@@ -225,3 +225,10 @@ def test_no_wrap_files_stay_unwrapped_but_break_after_newlines():
     assert po.file_width(doc.raw["entries"]) == float("inf")
     out = po.splice(doc, {"a": "first\n" + "longer " * 30})
     assert out.endswith('msgstr ""\n"first\\n"\n"' + "longer " * 30 + '"\n')
+
+
+def test_a_byte_order_mark_is_accepted_and_kept():
+    text = "\ufeff" + read("app.po")
+    doc = po.parse(text)
+    assert len(doc.units) == 9 and po.splice(doc, {}) == text
+    assert po.splice(doc, {"Willkommen": "Hi"}).startswith("\ufeff# Sample PO")

@@ -141,3 +141,11 @@ def test_any_target_round_trips(new, case, which):
     again = tables.parse(out, kind, **fields)
     assert again.unit(unit.key).target == new
     assert [u.target for u in again.units if u.key != unit.key] == [u.target for u in doc.units if u.key != unit.key]
+
+
+@pytest.mark.parametrize("kind, text", [("csv", "\ufeffsource,target\nHallo,Hello\n"),
+                                        ("jsonl", '\ufeff{"source": "Hallo", "target": "Hello"}\n')])
+def test_a_byte_order_mark_is_not_part_of_the_first_name(kind, text):
+    doc = tables.parse(text, kind)
+    assert [(u.source, u.target) for u in doc.units] == [("Hallo", "Hello")]
+    assert tables.splice(doc, {"1": "Hi"}) == text.replace("Hello", "Hi")

@@ -146,7 +146,7 @@ def _lex(text: str) -> tuple[list[_Entry], list[str]]:
         entries.append(entry)
 
     for start, end, _ in _lines(text):
-        stripped_at = start
+        stripped_at = start + 1 if start == 0 and text.startswith("\ufeff") else start  # a byte-order mark
         while stripped_at < end and text[stripped_at] in " \t":
             stripped_at += 1
         if stripped_at == end:

@@ -95,6 +95,8 @@ def _table_units(text: str, fmt: str, rows, source_field, target_field, id_field
     if header is None:
         raise fail(text, 0, "empty table: no header row")
     names = [c.value for c in header]
+    if names and names[0].startswith("\ufeff"):  # a byte-order mark (spreadsheets write one)
+        names[0] = names[0][1:]
     for name in set(names):
         if names.count(name) > 1:
             raise fail(text, header_at, f"column {name!r} appears twice in the header")
@@ -185,7 +187,7 @@ def _json_string(text: str, q: int, end: int) -> tuple[_Cell, int]:
 
 def _json_object(text: str, a: int, b: int) -> dict[str, object]:
     """The top-level members of the object on text[a:b]: string values as _Cells, others decoded."""
-    i = a
+    i = a + 1 if a == 0 and text.startswith("\ufeff") else a  # a byte-order mark
     while i < b and text[i] in _WS:
         i += 1
     if i >= b or text[i] != "{":
