@@ -24,6 +24,7 @@ _TAG_END_RE = re.compile(r"\s*(/?)>")
 _END_TAG_RE = re.compile(rf"</({NAME})\s*>")
 _BAD_CHAR_RE = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _REF_RE = re.compile(rf"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|({NAME}));")
+_PLAIN_RUN = re.compile(r"[^&\r<]+")
 _PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 
@@ -136,10 +137,12 @@ def _decode_refs(s: str, raw: str, a: int, b: int, chars: list, starts: list, en
         elif c == "<":
             raise fail(s, i, "'<' in character data")
         else:
-            chars.append(c)
-            starts.append(i)
-            ends.append(i + 1)
-            i += 1
+            m = _PLAIN_RUN.match(s, i, b)
+            j = m.end()
+            chars.extend(s[i:j])
+            starts.extend(range(i, j))
+            ends.extend(range(i + 1, j + 1))
+            i = j
 
 
 def _attr_value(s: str, a: int, b: int) -> str:
