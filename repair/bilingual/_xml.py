@@ -5,7 +5,9 @@ It builds a light tree whose elements and text nodes know their exact spans in t
 text nodes know where each of their decoded characters came from (an entity or character reference,
 a CR LF pair normalised to LF). It is strict: malformed markup, a DOCTYPE or any other `<!` declaration,
 an undeclared entity and characters XML forbids raise BilingualFormatError naming line and column, so
-no entity is ever expanded (no billion laughs, no external entities).
+no entity is ever expanded (no billion laughs, no external entities). Namespace prefixes that are
+never declared are tolerated (the element then has no namespace): translation tools write such files
+(libxml2 refuses them), and nothing here depends on those elements.
 """
 from __future__ import annotations
 
