@@ -60,6 +60,11 @@ def test_one_change_touches_only_that_target_and_cdata_stays_cdata():
     out = tmx.splice(doc, {"4/en": "Raw <text> ]]> end"})
     assert "<seg><![CDATA[Raw <text> ]]]]><![CDATA[> end]]></seg>" in out
     assert tmx.parse(out).unit("4/en").target == "Raw <text> ]]> end"
+    crlf = tmx.parse(read("memory.tmx").replace("\n", "\r\n"))
+    out = tmx.splice(crlf, {"4/en": "two\nlines"})
+    assert "<seg><![CDATA[two\r\nlines]]></seg>" in out
+    out = tmx.splice(doc, {"4/en": "carriage\rreturn"})  # CDATA cannot hold a CR: escaped text instead
+    assert "<seg>carriage&#13;return</seg>" in out and tmx.parse(out).unit("4/en").target == "carriage\rreturn"
 
 
 def test_review_is_refused():
@@ -82,9 +87,10 @@ def test_malformed_or_hostile_tmx(bad):
 
 @settings(max_examples=100, deadline=None)
 @given(new=st.text(st.characters(blacklist_categories=("Cs",)).filter(
-    lambda c: c in "\t\n\r" or 0x20 <= ord(c) and c not in "\ufffe\uffff"), max_size=60), which=st.integers(0, 4))
-def test_any_target_round_trips(new, which):
-    doc = tmx.parse(read("memory.tmx"))
+    lambda c: c in "\t\n\r" or 0x20 <= ord(c) and c not in "\ufffe\uffff") | st.sampled_from(list("\r\n]>")),
+    max_size=60), which=st.integers(0, 4), crlf=st.booleans())
+def test_any_target_round_trips(new, which, crlf):
+    doc = tmx.parse(read("memory.tmx").replace("\n", "\r\n" if crlf else "\n"))
     unit = doc.units[which]
     value = new + "".join(unit.target[a:b] for a, b in unit.protected)
     out = tmx.splice(doc, {unit.key: value})

@@ -107,7 +107,7 @@ class XmlDocument:
     encoding: str | None
 
 
-def _decode_refs(s: str, raw: str, a: int, b: int, chars: list, starts: list, ends: list) -> None:
+def _decode_refs(s: str, a: int, b: int, chars: list, starts: list, ends: list) -> None:
     """Decode s[a:b] (character data) into chars with their file spans."""
     i = a
     while i < b:
@@ -149,7 +149,7 @@ def _decode_refs(s: str, raw: str, a: int, b: int, chars: list, starts: list, en
 
 def _attr_value(s: str, a: int, b: int) -> str:
     chars: list[str] = []
-    _decode_refs(s, "", a, b, chars, [], [])
+    _decode_refs(s, a, b, chars, [], [])
     # attribute-value normalisation: literal whitespace becomes a space (references stay)
     out = []
     i = a
@@ -196,7 +196,7 @@ def parse_xml(s: str) -> XmlDocument:
                 chars: list[str] = []
                 starts: list[int] = []
                 ends: list[int] = []
-                _decode_refs(s, "", pos, end, chars, starts, ends)
+                _decode_refs(s, pos, end, chars, starts, ends)
                 for m in _REF_RE.finditer(s, pos, end):
                     if m.group(3):
                         entities.add(m.group(3))
@@ -272,7 +272,6 @@ def parse_xml(s: str) -> XmlDocument:
                 name = am.group(2)
                 if name in attrs:
                     raise fail(s, am.start(2), f"attribute {name} given twice")
-                raw = am.group(3)
                 attrs[name] = _attr_value(s, am.start(3) + 1, am.end(3) - 1)
                 i = am.end()
             em = _TAG_END_RE.match(s, i)
@@ -395,11 +394,21 @@ class Style:
         ents = doc.entities_in_text
         return cls(newline_of(doc.text), "gt" in ents, "quot" in ents, "apos" in ents, doc.encoding, cp)
 
+    def cdata_can_hold(self, text: str) -> bool:
+        """A CDATA section has no references: no CR (it would read back as LF), only characters
+        XML allows and the declared encoding can hold."""
+        codec = self._codec()
+        return "\r" not in text and all(valid_char(c) and (not codec or ord(c) < 0x80 or _encodable(c, codec))
+                                        for c in text)
+
+    def _codec(self) -> str | None:
+        if self.encoding and not re.match(r"(?i)utf-?(8|16|32)", self.encoding):
+            return self.encoding
+        return None
+
     def escape(self, text: str, unit_key: str) -> str:
         out = []
-        codec = None
-        if self.encoding and not re.match(r"(?i)utf-?(8|16|32)", self.encoding):
-            codec = self.encoding
+        codec = self._codec()
         i = 0
         while i < len(text):
             c = text[i]
@@ -442,8 +451,9 @@ def write_content(unit: Unit, new: str, style: Style) -> str:
     """The new raw content of a target element: protected inline codes byte for byte, prose escaped."""
     placed = place_protected(unit, new)
     cdata = unit.raw.get("cdata") if isinstance(unit.raw, dict) else False
-    if cdata and not placed:
-        return "<![CDATA[" + new.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+    if cdata and not placed and style.cdata_can_hold(new):
+        body = new.replace("]]>", "]]]]><![CDATA[>").replace("\n", style.newline)
+        return "<![CDATA[" + body + "]]>"
     out, last = [], 0
     for a, b in placed:
         out.append(style.escape(new[last:a], unit.key))

@@ -127,7 +127,7 @@ def _lines(text: str):
         i = end
 
 
-def _lex(text: str) -> tuple[list[_Entry], list[str]]:
+def _lex(text: str) -> list[_Entry]:
     entries: list[_Entry] = []
     current: _Entry | None = None
     pending = _Entry(start=0)
@@ -209,11 +209,11 @@ def _lex(text: str) -> tuple[list[_Entry], list[str]]:
         if rest:
             raise fail(text, k + len(text[k:end]) - len(text[k:end].lstrip(" \t")), "text after the closing quote")
     finish(current)
-    return entries, []
+    return entries
 
 
 def parse(text: str) -> BilingualDocument:
-    entries, _ = _lex(text)
+    entries = _lex(text)
     units: list[Unit] = []
     keys: list[str] = []
     slang = tlang = None
