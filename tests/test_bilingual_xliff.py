@@ -291,3 +291,14 @@ def test_any_target_round_trips_xliff20(new, which):
     value = new + codes
     out = xliff.splice(doc, {unit.key: value})
     assert xliff.parse(out).unit(unit.key).target == value
+
+
+def test_protected_mrk_is_protected_whole_and_foreign_elements_too():
+    text = read("app.xlf").replace(
+        "<target state=\"translated\">Welcome</target>",
+        '<target state="translated">Welcome to <mrk mtype="protected">Ungarble</mrk> <o:b xmlns:o="urn:x">x</o:b>'
+        ' <mrk mtype="term">here</mrk></target>')
+    unit = xliff.parse(text).unit("app.properties#greeting")
+    assert [unit.target[a:b] for a, b in unit.protected] == [
+        '<mrk mtype="protected">Ungarble</mrk>', '<o:b xmlns:o="urn:x">x</o:b>', '<mrk mtype="term">', "</mrk>"]
+    assert unit.prose() == "Welcome to   here"

@@ -8,6 +8,9 @@ Supported:
 - 2.0 (and 2.1): one unit per `<segment>` of each `<unit>` (id `unit-id`, or `unit-id/segment-id`
   when a unit has several segments), `<notes><note>`, `srcLang`/`trgLang`; flags `state=<value>` and
   `subState=<value>` of the segment.
+- Keys: 1.2 `original#id` (`id` when the `<file>` has no `original`), 2.0 `file-id#unit-id` (with
+  `/segment-id` or `/segment-number` when the unit has several segments); a repeated key gets ` #2`.
+- Whitespace is as in the file (`xml:space` is not applied); CR LF reads as LF, as XML says.
 - Units with `translate="no"` (on the unit or inherited from a group or file) are not returned.
 - Inline codes stay in the target string as their markup text and are listed in `Unit.protected`:
   `<g>`, `<mrk>` (1.2) and `<pc>`, `<mrk>` (2.0) protect their start and end tags and leave their
