@@ -555,7 +555,7 @@ class Progress:
         elapsed = max(self.clock() - self.started, 1e-9)
         rate = self.done / elapsed
         text = f"{rate:,.1f} records/s"
-        if self.bar.length is not None and rate > 0:
+        if self.bar.length is not None and rate > 0 and self.done < self.bar.length:
             left = int(max(self.bar.length - self.done, 0) / rate)
             hours, rest = divmod(left, 3600)
             text += f", eta {hours:d}:{rest // 60:02d}:{rest % 60:02d}"
