@@ -735,9 +735,11 @@ def line_items(lines: Iterable[tuple], done: Done) -> Iterator[Item]:
     for number, raw, size, crc in lines:
         if raw is not None and not raw.strip():
             continue
-        if crc is None:
-            crc = line_crc(raw)
-        old = done.lookup(number, crc) if done.count else None
+        old = None
+        if done.count:
+            if crc is None:
+                crc = line_crc(raw)
+            old = done.lookup(number, crc)
         if old is not None:
             if not old[2]:
                 if done.rewrite:

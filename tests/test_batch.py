@@ -279,7 +279,10 @@ def test_ctrl_c_twice_stops_at_once_keeps_every_finished_record_and_exits_130(tm
         os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
         time.sleep(0.2)
         stopped = time.monotonic()
-        os.killpg(proc.pid, signal.SIGINT)  # an impatient second Ctrl-C
+        try:
+            os.killpg(proc.pid, signal.SIGINT)  # an impatient second Ctrl-C
+        except ProcessLookupError:
+            pass  # it had already stopped
         _, err = proc.communicate(timeout=60)
         took = time.monotonic() - stopped
     finally:
@@ -290,6 +293,9 @@ def test_ctrl_c_twice_stops_at_once_keeps_every_finished_record_and_exits_130(tm
     assert proc.returncode == 130, err
     assert "Traceback" not in err
     assert took < 10  # generous: it stops in about a second, it never waits for the workers' chunks
+    deadline = time.monotonic() + 10  # (multiprocessing's resource tracker exits when it sees its parent gone)
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert not any(_alive(pid) for pid in workers)
     kept = _complete_lines(out)
     assert 0 < kept < total
@@ -518,4 +524,4 @@ def test_no_progress_bar_unless_stderr_is_a_terminal(tmp_path):
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_jsonl(src, [{"text": CLEAN}])
     result = CliRunner().invoke(batch, [str(src), "-o", str(out), "--grammar", "none", "-j", "1"])
-    assert result.exit_code == 0 and "records/s" not in result.stderr.replace("records/s, ", "")
+    assert result.exit_code == 0 and "ungarble batch  [" not in result.stderr and "eta" not in result.stderr
