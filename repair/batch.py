@@ -1008,6 +1008,18 @@ class Output:
                     pass
 
 
+def remove_stale_temporaries(path: str) -> None:
+    """Remove merged outputs a killed run left next to ``path`` (the output is intact without them)."""
+    import glob
+
+    folder, base = os.path.split(os.path.realpath(path))
+    for stale in glob.glob(os.path.join(glob.escape(folder), f".{glob.escape(base)}.*.ungarble-tmp")):
+        try:
+            os.unlink(stale)
+        except OSError:
+            pass
+
+
 # ---------------------------------------------------------------- workers
 
 class _Finished:
@@ -1170,6 +1182,8 @@ def run_batch(input_path: str, output_path: str, config: BatchConfig, *, jobs: i
                 total = lambda: sum(1 for _ in iter_input_paths([input_path], include or ("*.txt", "*.md")))  # noqa: E731
             bar = Progress(total, already=stats.resumed)
         items = line_items(lines, done) if jsonl else file_items(input_path, done, include, file_options)
+        if output_path != "-":
+            remove_stale_temporaries(output_path)
         out = Output(output_path, done, guard)
         runner = InlineRunner(config) if jobs <= 1 else PoolRunner(config, jobs)
         window = window or 2 * max(jobs, 1)

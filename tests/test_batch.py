@@ -525,3 +525,14 @@ def test_no_progress_bar_unless_stderr_is_a_terminal(tmp_path):
     write_jsonl(src, [{"text": CLEAN}])
     result = CliRunner().invoke(batch, [str(src), "-o", str(out), "--grammar", "none", "-j", "1"])
     assert result.exit_code == 0 and "ungarble batch  [" not in result.stderr and "eta" not in result.stderr
+
+
+def test_a_merged_output_left_by_a_killed_run_is_removed(tmp_path):
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, [{"id": i, "text": f"{CLEAN} {i}."} for i in range(3)])
+    stale = tmp_path / ".out.jsonl.k1ll3d.ungarble-tmp"  # as a SIGKILL during a rewrite leaves it
+    stale.write_bytes(b'{"half": ')
+    other = tmp_path / ".other.jsonl.abc.ungarble-tmp"
+    other.write_bytes(b"")
+    run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR))
+    assert not stale.exists() and other.exists() and len(read_out(out)) == 3
