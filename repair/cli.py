@@ -235,6 +235,10 @@ class Inputs:
 
     def __iter__(self) -> Iterator[Item]:
         """Each input with its document and report; unreadable inputs get a report with an error."""
+        jobs = self.params.get("jobs") or 1
+        if jobs > 1 and len(self.paths) > 1:
+            yield from self._parallel(min(jobs, len(self.paths)))
+            return
         from .api import analyse
         from .checks import BackendUnavailable
         from .decode import InputError
@@ -266,6 +270,46 @@ class Inputs:
                 continue
             item.report = FileReport(item.name, doc.encoding, result=result)
             _note_unknown_suppressions(item, doc.text)
+            yield item
+
+    def _parallel(self, jobs: int) -> Iterator[Item]:
+        """As ``__iter__``, the analyses on ``jobs`` processes (repair.parallel), in the same order."""
+        from .checks import BackendUnavailable
+        from .decode import InputError
+        from .files import read_document
+        from .parallel import analyse_in_order
+
+        def tasks():
+            stdin = sys.stdin.buffer
+            for path in self.paths:
+                item = self.item(path)
+                try:
+                    item.doc = read_document(path, stdin=stdin)
+                except InputError as exc:
+                    item.report = FileReport(item.name, None, error=str(exc))
+                    yield item, None, None
+                    continue
+                yield item, item.doc.text, item.options
+
+        for item, future in analyse_in_order(tasks(), jobs):
+            if item.report is not None:  # unreadable
+                _error(item.report.error)
+                yield item
+                continue
+            doc = item.doc
+            try:
+                result = future.result()
+                if self.diff_only:
+                    result = self._only_added(item, result)
+            except (BackendUnavailable, KeyboardInterrupt, Abort):
+                raise
+            except Exception as exc:  # a bug of ours must not stop the other files
+                message = f"{item.name}: internal error {type(exc).__name__}: {exc} (please report this)"
+                _error(message)
+                item.report = FileReport(item.name, doc.encoding, error=message)
+                yield item
+                continue
+            item.report = FileReport(item.name, doc.encoding, result=result)
             yield item
 
     def _only_added(self, item: Item, result):
@@ -378,6 +422,8 @@ def _fails(item: Item) -> bool:
               help="Report only findings not recorded in FILE; records today's findings there when it is missing.")
 @click.option("--update-baseline", is_flag=True, help="With --baseline: record today's findings again.")
 @click.option("--metrics", is_flag=True, help="Add the garble score and readability figures under each file's metrics.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Files analysed at once, each on its own process (output in the same order).")
 def check(paths, fmt, fail_on, baseline, update_baseline, metrics, **params) -> None:
     """Report findings: path:line:col: severity rule message."""
     params["fail_on"] = fail_on
@@ -475,6 +521,8 @@ def _apply_baseline(items: list[Item], path: str, update: bool) -> int | None:
 @click.option("--interactive", "-i", is_flag=True, help="Review each edit (y/n/a/d/e/q/?) and write what you accept.")
 @click.option("--word-diff", is_flag=True, help="Show changes inline, word by word.")
 @click.option("--utf8", is_flag=True, help="With --write, save as UTF-8 whatever the file was read as.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Files analysed at once, each on its own process (output in the same order).")
 def fix(paths, write, interactive, word_diff, utf8, **params) -> None:
     """Print a unified diff of the repairs (exit 1 if there are any); --write applies them."""
     params["fail_on"] = None

@@ -70,19 +70,27 @@ def _echo(message: str) -> None:
 @click.option("--no-score", is_flag=True, help="Skip the garble score (faster).")
 @click.option("--markdown", is_flag=True, help="Treat JSON Lines texts as Markdown (files: by extension).")
 @click.option("--progress/--no-progress", default=None,
-              help="Progress bar on stderr [default: only when stderr is a terminal].")
+              help="Progress bar on stderr (records, rate, ETA) [default: only when stderr is a terminal].")
+@click.option("--result-key", default="ungarble", show_default=True, metavar="NAME",
+              help="The key each output record gets for its results (input records must not have it).")
+@click.option("--max-record-bytes", type=click.IntRange(min=0), default=10_000_000, show_default=True,
+              metavar="BYTES", help="A larger record (line, or file) becomes an error line; 0: no limit.")
+@click.option("--record-timeout", type=click.FloatRange(min=0), default=120.0, show_default=True,
+              metavar="SECONDS", help="A record taking longer becomes an error line; 0: no limit.")
 def batch(paths, output, text_field, jobs, chunk_size, overwrite, drop_text, no_score, markdown, progress,
-          **params) -> None:
+          result_key, max_record_bytes, record_timeout, **params) -> None:
     """Repair many documents: INPUT is a JSON Lines file (one object a line, '-' for stdin)
     or a directory of text files; each record becomes one JSON line in OUTPUT with its
     findings, garble score and repaired text under the key "ungarble".
 
-    A bad record (not JSON, or without the text field) becomes an error line and the
-    run goes on. Interrupted? Run the same command again: it finishes the records
-    that are missing and never repeats one. Exit status: 0 done, 1 done but some
-    records were bad, 2 the run could not complete.
+    A bad record (not JSON, without the text field, too large, too slow) becomes an
+    error line and the run goes on. Interrupted (Ctrl-C)? Every finished record is kept:
+    run the same command again to finish; it also retries the records that failed, and
+    their new results replace their error lines. Exit status: 0 done, 1 done but some
+    records were bad, 2 the run could not complete, 130 interrupted.
     """
-    from .batch import BatchConfig, BatchError, default_jobs, is_jsonl, run_batch
+    from .batch import BatchConfig, BatchError, Interrupted, default_jobs, is_jsonl, run_batch
+    from .terminal import visible
     from .checks import BackendUnavailable
 
     if len(paths) != 1:
@@ -96,12 +104,17 @@ def batch(paths, output, text_field, jobs, chunk_size, overwrite, drop_text, no_
         options = dataclasses.replace(options, markdown=True)
     if is_jsonl(source):
         file_options = None
-    config = BatchConfig(options=options, text_field=text_field, keep_text=not drop_text, with_score=not no_score)
+    if not result_key or result_key in (text_field, "path"):
+        raise click.UsageError(f"--result-key must name a new field, not '{visible(result_key)}'")
+    config = BatchConfig(options=options, text_field=text_field, keep_text=not drop_text, with_score=not no_score,
+                         result_key=result_key, max_record_bytes=max_record_bytes or None,
+                         record_timeout=record_timeout or None)
     jobs = jobs or default_jobs()
     show = sys.stderr.isatty() if progress is None else progress
 
     def resumed(done) -> None:
-        _echo(f"resuming: {done.count:,} records already in {output}")
+        retry = f"; retrying the {done.errors:,} that failed" if done.errors else ""
+        _echo(f"resuming: {done.count:,} records already in {visible(output)}{retry}")
 
     try:
         # A missing back end fails here, once, not in every worker.
@@ -122,14 +135,23 @@ def batch(paths, output, text_field, jobs, chunk_size, overwrite, drop_text, no_
     except BackendUnavailable as exc:
         _echo(str(exc))
         sys.exit(EXIT_ERROR)
-    except KeyboardInterrupt:
-        _echo("interrupted; the records written so far are complete: run the same command again to finish")
+    except KeyboardInterrupt as exc:
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C while exiting: no traceback
+        if isinstance(exc, Interrupted) and output != "-":
+            _echo(f"interrupted: {exc.kept:,} records kept in {visible(output)}; run the same command to finish")
+        elif isinstance(exc, Interrupted):
+            _echo(f"interrupted: {exc.stats.written:,} records written to stdout")
+        else:
+            _echo("interrupted; the records written so far are complete: run the same command again to finish")
         sys.exit(130)
     rate = stats.written / stats.seconds if stats.seconds else 0.0
-    where = "stdout" if output == "-" else output
+    where = "stdout" if output == "-" else visible(output)
     _echo(f"{stats.written:,} records written to {where} ({stats.errors:,} bad, {stats.changed:,} changed) "
           f"in {stats.seconds:.1f} s ({rate:,.0f} records/s, {jobs} jobs)"
-          + (f"; {stats.resumed:,} were already done" if stats.resumed else ""))
+          + (f"; {stats.resumed:,} were already done" if stats.resumed else "")
+          + (f"; {stats.retried:,} that had failed were retried" if stats.retried else ""))
     bad = stats.errors + stats.resumed_errors
     sys.exit(EXIT_BAD_RECORDS if bad else EXIT_DONE)
 

@@ -49,7 +49,8 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Mapping, Sequence
 
-from .batch import KEY, BatchConfig, process_record, warm_up
+from .batch import (KEY, BatchConfig, RecordTimeout, _error_text, process_record, time_limit, timeout_message,
+                    too_large, warm_up)
 
 __all__ = ["BatchConfig", "repair_partition", "repair_columns", "read_jsonl", "repair_bag", "write_jsonl",
            "repair_jsonl", "WarmUp", "register"]
@@ -59,22 +60,48 @@ def repair_partition(records: Iterable[Any], config: BatchConfig | None = None) 
     """Repair every record of one partition.
 
     A record is a dict, or one JSON Lines line (str or bytes; blank lines are
-    skipped). A record that is not JSON or lacks the text field becomes
+    skipped). A record that is not JSON, lacks the text field, is larger than
+    ``config.max_record_bytes`` (the line, or a dict's text, in UTF-8 bytes), takes
+    longer than ``config.record_timeout`` seconds, or fails in any other way becomes
     ``{"ungarble": {"error": ...}}``, as in ``ungarble batch``; the partition goes on.
     """
     config = config or BatchConfig()
     out: list[dict[str, Any]] = []
     for record in records:
-        if isinstance(record, (str, bytes, bytearray)):
-            if not record.strip():
-                continue
-            try:
-                record = json.loads(record)
-            except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
-                out.append({KEY: {"error": f"not valid JSON: {exc}"}})
-                continue
-        out.append(process_record(record, config))
+        if isinstance(record, (str, bytes, bytearray)) and not record.strip():
+            continue
+        out.append(_repair_one(record, config))
     return out
+
+
+def _utf8_size(value: Any, limit: int) -> int:
+    if isinstance(value, (bytes, bytearray)):
+        return len(value)
+    if not isinstance(value, str) or len(value) * 4 <= limit:
+        return len(value) if isinstance(value, str) else 0
+    return len(value.encode("utf-8", "surrogatepass"))
+
+
+def _repair_one(record: Any, config: BatchConfig) -> dict[str, Any]:
+    key = config.result_key
+    limit = config.max_record_bytes
+    if limit:
+        sized = record.get(config.text_field) if isinstance(record, dict) else record
+        big = too_large(_utf8_size(sized, limit), limit)
+        if big:
+            return {key: {"error": big}}
+    try:
+        with time_limit(config.record_timeout):
+            if isinstance(record, (str, bytes, bytearray)):
+                try:
+                    record = json.loads(record)
+                except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError
+                    return {key: {"error": f"not valid JSON: {exc}"}}
+            return process_record(record, config)
+    except RecordTimeout:
+        return {key: {"error": timeout_message(config.record_timeout)}}
+    except Exception as exc:  # RecursionError, MemoryError, a bug: this record's error, not the partition's
+        return {key: {"error": _error_text(exc)}}
 
 
 def repair_columns(batch: Mapping[str, Sequence[Any]], config: BatchConfig | None = None) -> dict[str, list[Any]]:
@@ -89,15 +116,16 @@ def repair_columns(batch: Mapping[str, Sequence[Any]], config: BatchConfig | Non
     rows = len(next(iter(columns.values()), []))
     records = [{name: _plain(values[i]) for name, values in columns.items()} for i in range(rows)]
     results = repair_partition(records, config)
-    extra: dict[str, list[Any]] = {f"{KEY}_{name}": [] for name in ("score", "changed", "fixed", "findings", "error")}
+    key = config.result_key
+    extra: dict[str, list[Any]] = {f"{key}_{name}": [] for name in ("score", "changed", "fixed", "findings", "error")}
     for result in results:
-        info = result[KEY]
-        extra[f"{KEY}_score"].append(info.get("score"))
-        extra[f"{KEY}_changed"].append(info.get("changed"))
-        extra[f"{KEY}_fixed"].append(info.get("fixed"))
+        info = result[key]
+        extra[f"{key}_score"].append(info.get("score"))
+        extra[f"{key}_changed"].append(info.get("changed"))
+        extra[f"{key}_fixed"].append(info.get("fixed"))
         findings = info.get("findings")
-        extra[f"{KEY}_findings"].append(None if findings is None else json.dumps(findings, ensure_ascii=False))
-        extra[f"{KEY}_error"].append(info.get("error"))
+        extra[f"{key}_findings"].append(None if findings is None else json.dumps(findings, ensure_ascii=False))
+        extra[f"{key}_error"].append(info.get("error"))
     columns.update(extra)
     return columns
 

@@ -253,3 +253,286 @@ def test_configuration_files_apply_to_the_input_and_to_each_file(tmp_path):
     CliRunner().invoke(batch, [str(src), "-o", str(out3), "-j", "1", "--ignore", "encoding"])
     rules = {f["rule"] for f in read_out(out3)[0]["ungarble"]["findings"]}
     assert "encoding.mojibake" not in rules and any(r.startswith("mt.") for r in rules)
+
+
+# ---------------------------------------------------------------- trust: interrupts, resume, limits, output
+
+def _lines_of(path):
+    return [r["ungarble"]["line"] for r in read_out(path)]
+
+
+@pytest.mark.slow
+def test_ctrl_c_twice_stops_at_once_keeps_every_finished_record_and_exits_130(tmp_path):
+    total = 3000
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, [{"id": i, "text": f"{GARBLED} Line {i}."} for i in range(1, total + 1)])
+    cmd = _batch_command() + [str(src), "-o", str(out), "--grammar", "none", "-j", "2", "--chunk-size", "100"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while _complete_lines(out) < 200 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        workers = _children(proc.pid)
+        os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
+        time.sleep(0.2)
+        stopped = time.monotonic()
+        try:
+            os.killpg(proc.pid, signal.SIGINT)  # an impatient second Ctrl-C
+        except ProcessLookupError:
+            pass  # it had already stopped
+        _, err = proc.communicate(timeout=60)
+        took = time.monotonic() - stopped
+    finally:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert took < 10  # generous: it stops in about a second, it never waits for the workers' chunks
+    deadline = time.monotonic() + 10  # (multiprocessing's resource tracker exits when it sees its parent gone)
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+    kept = _complete_lines(out)
+    assert 0 < kept < total
+    assert f"interrupted: {kept:,} records kept in {out}; run the same command to finish" in err
+    assert out.read_bytes().endswith(b"\n") and _lines_of(out) == list(range(1, kept + 1))
+
+
+def test_ctrl_c_with_one_job_keeps_the_records_finished_in_the_current_chunk(tmp_path, monkeypatch):
+    from repair import batch as batch_module
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, [{"id": i, "text": f"{CLEAN} Number {i}."} for i in range(1, 11)])
+    real = batch_module.analysis
+
+    def analysis(text, options, **kw):
+        if "Number 6." in text:
+            raise KeyboardInterrupt  # Ctrl-C in the middle of record 6
+        return real(text, options, **kw)
+
+    monkeypatch.setattr(batch_module, "analysis", analysis)
+    with pytest.raises(batch_module.Interrupted) as caught:
+        run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR), jobs=1, chunk_size=64)
+    assert caught.value.kept == 5 and _lines_of(out) == [1, 2, 3, 4, 5]
+    monkeypatch.setattr(batch_module, "analysis", real)
+    again = run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR))
+    assert again.resumed == 5 and again.written == 5 and _lines_of(out) == list(range(1, 11))
+
+
+def test_a_wrong_text_field_stops_before_any_work_and_names_the_fields(tmp_path):
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, [{"id": i, "body": f"{CLEAN} {i}", "lang": "en"} for i in range(50)])
+    result = CliRunner().invoke(batch, [str(src), "-o", str(out), "--grammar", "none", "-j", "1"])
+    assert result.exit_code == 2
+    assert "no field 'text' in the first 20 records (--text-field); they have: 'id', 'body', 'lang'" in result.stderr
+    assert not out.exists() or out.read_bytes() == b""  # nothing to skip on the rerun with the right field
+    result = CliRunner().invoke(batch, [str(src), "-o", str(out), "--grammar", "none", "-j", "1",
+                                        "--text-field", "body"])
+    assert result.exit_code == 0, result.stderr
+    assert len(read_out(out)) == 50
+
+
+def test_a_rerun_retries_failed_records_and_their_new_lines_replace_the_errors(tmp_path):
+    src, out, fresh = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "fresh.jsonl"
+    rows = [{"id": i, "text": (MOJIBAKE_2 * 3 if i % 4 == 0 else CLEAN) + f" {i}."} for i in range(1, 31)]
+    write_jsonl(src, rows)
+    run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR, max_record_bytes=150), chunk_size=4)
+    first = read_out(out)
+    assert [r["ungarble"]["line"] for r in first if "error" in r["ungarble"]] == list(range(4, 31, 4))
+    assert all("too large" in r["ungarble"]["error"] for r in first if "error" in r["ungarble"])
+    os.chmod(out, 0o640)
+
+    stats = run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR), chunk_size=4)
+    assert stats.retried == 7 and stats.written == 7 and stats.resumed == 23
+    run_batch(str(src), str(fresh), BatchConfig(NO_GRAMMAR))
+    assert out.read_bytes() == fresh.read_bytes()  # one line per record, in order, no error left
+    assert _lines_of(out) == list(range(1, 31))
+    assert os.stat(out).st_mode & 0o777 == 0o640
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.jsonl.")]  # no temporary file left
+    again = run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR))
+    assert again.written == 0 and out.read_bytes() == fresh.read_bytes()
+
+
+def test_ctrl_c_while_retrying_loses_no_line_of_the_earlier_output(tmp_path, monkeypatch):
+    from repair import batch as batch_module
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, [{"id": i, "text": (MOJIBAKE_2 * 3 if i in (3, 6, 9) else CLEAN) + f" {i}."}
+                      for i in range(1, 13)])
+    run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR, max_record_bytes=150))
+    before = read_out(out)
+    real = batch_module.analysis
+
+    def analysis(text, options, **kw):
+        if text.endswith(" 6."):
+            raise KeyboardInterrupt
+        return real(text, options, **kw)
+
+    monkeypatch.setattr(batch_module, "analysis", analysis)
+    with pytest.raises(batch_module.Interrupted) as caught:
+        run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR))
+    after = read_out(out)
+    assert caught.value.kept == 12 and _lines_of(out) == list(range(1, 13))
+    assert "error" not in after[2]["ungarble"] and "didn" not in after[2]["ungarble"]["fixed"]  # 3 redone
+    assert after[5] == before[5] and after[8] == before[8]  # 6 and 9 still their old error lines
+    assert after[:2] == before[:2] and after[9:] == before[9:]
+    monkeypatch.setattr(batch_module, "analysis", real)
+    run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR))
+    assert _lines_of(out) == list(range(1, 13)) and not any("error" in r["ungarble"] for r in read_out(out))
+
+
+def test_an_input_field_named_like_the_results_is_never_replaced(tmp_path):
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, [{"id": 1, "text": GARBLED, "ungarble": {"reviewed": True}}])
+    result = CliRunner().invoke(batch, [str(src), "-o", str(out), "--grammar", "none", "-j", "1"])
+    assert result.exit_code == 2 and "field 'ungarble'" in result.stderr and "--result-key" in result.stderr
+    assert not out.exists() or out.read_bytes() == b""
+    result = CliRunner().invoke(batch, [str(src), "-o", str(out), "--grammar", "none", "-j", "1",
+                                        "--result-key", "repair"])
+    assert result.exit_code == 0, result.stderr
+    row = read_out(out)[0]
+    assert row["ungarble"] == {"reviewed": True} and "didn’t" in row["repair"]["fixed"]
+    # a later record with the field (past the first records looked at): an error line, its data not replaced
+    rows = [{"id": i, "text": CLEAN} for i in range(30)] + [{"id": 30, "text": CLEAN, "ungarble": "mine"}]
+    write_jsonl(src, rows)
+    out2 = tmp_path / "out2.jsonl"
+    stats = run_batch(str(src), str(out2), BatchConfig(NO_GRAMMAR))
+    last = read_out(out2)[-1]
+    assert stats.errors == 1 and "already has a field 'ungarble'" in last["ungarble"]["error"]
+    assert "id" not in last and last["ungarble"]["line"] == 31
+
+
+@pytest.mark.parametrize("where", ["missing/out.jsonl", "a-directory", "/dev/full"])
+def test_output_errors_are_one_line_and_exit_2(tmp_path, where):
+    if where == "/dev/full" and not os.path.exists("/dev/full"):
+        pytest.skip("no /dev/full here")
+    src = tmp_path / "in.jsonl"
+    write_jsonl(src, [{"text": CLEAN}])
+    (tmp_path / "a-directory").mkdir()
+    cmd = _batch_command() + [str(src), "-o", where, "--grammar", "none", "-j", "1"]
+    done = subprocess.run(cmd, cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
+def test_a_full_disk_leaves_no_torn_last_line(tmp_path, monkeypatch):
+    import errno
+
+    from repair import batch as batch_module
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, [{"id": i, "text": f"{CLEAN} {i}."} for i in range(1, 9)])
+    real_write, calls = os.write, []
+
+    def write(fd, data):
+        calls.append(len(data))
+        if len(calls) == 2:  # the second chunk: half of it lands, then the disk is full
+            real_write(fd, bytes(data[: len(data) // 2]))
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(batch_module.os, "write", write)
+    with pytest.raises(BatchError, match="No space left on device.*4 records before are complete"):
+        run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR), chunk_size=4)
+    assert out.read_bytes().endswith(b"\n") and _lines_of(out) == [1, 2, 3, 4]
+    monkeypatch.setattr(batch_module.os, "write", real_write)
+    run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR))
+    assert _lines_of(out) == list(range(1, 9))
+
+
+def test_a_deeply_nested_and_a_huge_record_become_error_lines_and_every_other_record_is_written(tmp_path):
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    total = 300
+    with open(src, "w", encoding="utf-8") as fh:
+        for i in range(1, total + 1):
+            if i == 201:
+                fh.write('{"id": 201, "text": "x", "deep": ' + "[" * 2000 + "]" * 2000 + "}\n")
+            elif i == 100:
+                fh.write(json.dumps({"id": i, "text": "word " * 2_100_000}) + "\n")  # 10.5 MB
+            else:
+                fh.write(json.dumps({"id": i, "text": f"{MOJIBAKE_2} {i}."}) + "\n")
+    for jobs in (1, 2):
+        stats = run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR, with_score=False), jobs=jobs,
+                          chunk_size=64, overwrite=True)
+        rows = read_out(out)
+        assert [r["ungarble"]["line"] for r in rows] == list(range(1, total + 1))
+        errors = {r["ungarble"]["line"]: r["ungarble"]["error"] for r in rows if "error" in r["ungarble"]}
+        assert set(errors) == {100, 201} and stats.errors == 2
+        assert "too large" in errors[100] and "nested too deeply" in errors[201]
+        assert rows[98]["id"] == 99 and "crème" in rows[98]["ungarble"]["fixed"]  # the record before the big one
+    # and a rerun retries both, fails the same way, and still holds each record once
+    again = run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR, with_score=False))
+    assert again.retried == 2 and _lines_of(out) == list(range(1, total + 1))
+
+
+def test_a_record_over_the_time_limit_becomes_an_error_line(tmp_path, monkeypatch):
+    from repair import batch as batch_module
+
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, [{"id": i, "text": f"{CLEAN} {'SLOW' if i == 2 else ''} {i}."} for i in range(1, 5)])
+    real = batch_module.analysis
+
+    def analysis(text, options, **kw):
+        if "SLOW" in text:
+            time.sleep(600)
+        return real(text, options, **kw)
+
+    monkeypatch.setattr(batch_module, "analysis", analysis)
+    stats = run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR, record_timeout=1), jobs=1)
+    rows = read_out(out)
+    assert stats.errors == 1 and _lines_of(out) == [1, 2, 3, 4]
+    assert rows[1]["ungarble"]["error"] == "line 2: took longer than 1 s (--record-timeout)"
+
+
+@pytest.mark.slow
+def test_the_time_limit_applies_in_worker_processes(tmp_path):
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, [{"id": 1, "text": CLEAN}, {"id": 2, "text": (MOJIBAKE_2 + " ") * 20_000}, {"id": 3, "text": CLEAN}])
+    run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR, record_timeout=0.05), jobs=2, chunk_size=1)
+    rows = read_out(out)
+    assert _lines_of(out) == [1, 2, 3]  # (the small ones may time out too on a busy machine)
+    assert rows[1]["ungarble"]["error"] == "line 2: took longer than 0.05 s (--record-timeout)"
+
+
+def test_the_progress_bar_shows_total_rate_and_eta():
+    import io
+
+    from repair.batch import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    now = [100.0]
+    screen = Terminal()
+    bar = Progress(None, stream=screen, clock=lambda: now[0])
+    bar.set_total(3000)
+    now[0] += 10
+    bar.update(500)  # 50 records/s, 2,500 to go: 50 s
+    shown = screen.getvalue().rsplit("\r", 1)[-1]
+    assert "500/3000" in shown and "16%" in shown and "50.0 records/s" in shown and "eta 0:00:50" in shown
+    bar.close()
+
+
+def test_no_progress_bar_unless_stderr_is_a_terminal(tmp_path):
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, [{"text": CLEAN}])
+    result = CliRunner().invoke(batch, [str(src), "-o", str(out), "--grammar", "none", "-j", "1"])
+    assert result.exit_code == 0 and "ungarble batch  [" not in result.stderr and "eta" not in result.stderr
+
+
+def test_a_merged_output_left_by_a_killed_run_is_removed(tmp_path):
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    write_jsonl(src, [{"id": i, "text": f"{CLEAN} {i}."} for i in range(3)])
+    stale = tmp_path / ".out.jsonl.k1ll3d.ungarble-tmp"  # as a SIGKILL during a rewrite leaves it
+    stale.write_bytes(b'{"half": ')
+    other = tmp_path / ".other.jsonl.abc.ungarble-tmp"
+    other.write_bytes(b"")
+    run_batch(str(src), str(out), BatchConfig(NO_GRAMMAR))
+    assert not stale.exists() and other.exists() and len(read_out(out)) == 3

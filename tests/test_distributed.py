@@ -85,3 +85,41 @@ def test_partition_and_column_functions_agree():
         [r[KEY].get("findings") for r in by_rows]
     assert columns[f"{KEY}_error"][2] == "field 'mt' is null"
     assert "didn’t" in columns[f"{KEY}_fixed"][1]
+
+
+def test_the_dask_path_applies_the_same_limits_and_never_dies_on_one_record():
+    import threading
+    import time
+
+    from repair import batch as batch_module
+
+    config = BatchConfig(Options(grammar="none"), text_field="mt", max_record_bytes=5_000, record_timeout=3)
+    nested = '{"mt": "x", "deep": ' + "[" * 2000 + "]" * 2000 + "}"
+    lines = [json.dumps({"id": 1, "mt": SENTENCES[2]}), nested, json.dumps({"id": 3, "mt": "word " * 2000}),
+             {"id": 4, "mt": "é" * 3000}, {"id": 5, "mt": "SLOW " + SENTENCES[0]}, {"id": 6, "mt": SENTENCES[1]}]
+    real = batch_module.analysis
+
+    def analysis(text, options, **kw):
+        if text.startswith("SLOW"):  # busy in Python code, as the checks are
+            deadline = time.monotonic() + 600
+            while time.monotonic() < deadline:
+                pass
+        return real(text, options, **kw)
+
+    results = []
+    batch_module.warm_up(config.options)  # the checks are built once per process, before the clock runs
+    batch_module.analysis = analysis
+    try:
+        # Dask runs tasks in worker threads, not the main thread: the time limit must work there too
+        thread = threading.Thread(target=lambda: results.extend(repair_partition(lines, config)))
+        thread.start()
+        thread.join(120)
+    finally:
+        batch_module.analysis = real
+    assert not thread.is_alive() and len(results) == 6
+    errors = [r[KEY].get("error") for r in results]
+    assert errors[0] is None and "didn’t" in results[0][KEY]["fixed"]
+    assert "nested too deeply" in errors[1]
+    assert "too large" in errors[2] and "too large" in errors[3]  # 10,000 bytes of line; 6,000 of UTF-8 text
+    assert errors[4] == "took longer than 3 s (--record-timeout)"
+    assert errors[5] is None and results[5]["id"] == 6
