@@ -67,3 +67,97 @@ def test_deep_nesting_on_the_command_line(tmp_path):
     out = subprocess.run([sys.executable, "-m", "repair.cli", "check", "--grammar", "none", str(path)],
                          capture_output=True, text=True)
     assert out.returncode == 1 and "mt.repeated-phrase" in out.stdout
+
+
+# Issue 11 item 2: paths, file names, identifiers, URLs, e-mail addresses, versions and
+# placeholders are not words: Harper and the rule packs neither flag nor change them.
+NON_WORDS = [
+    # paths, relative, absolute, Windows, with line numbers
+    "src/main.py", "docs/index.md", "src/list.c:41", "main.py:10:5", "lib/helpers.rb", "pkg/cmd/root.go",
+    "docs/api/", "src/main/java", "/etc/hosts", "/usr/local/bin/ungarble", "~/notes.txt", "./run.sh",
+    "../lib/utils", "C:\\Users\\me\\file.txt", "D:\\data\\out.csv", "\\\\server\\share", "src\\main.py",
+    # file names and extensions
+    ".py", "archive.tar.gz", "README.md", ".gitignore", "config.yaml", "report.pdf", "photo.JPG", "setup.cfg",
+    # URLs and e-mail addresses
+    "https://example.com/a?b=c", "www.example.org", "mailto:someone@example.com", "john.doe@example.com",
+    "user@mail.co.uk", "example.com",
+    # versions
+    "v1.2.3", "2.0.1-rc1", "v2", "1.0b2", "3.11.7", "v0.1.0-beta.2",
+    # identifiers and code-like tokens
+    "snake_case", "my_var", "camelCase", "userName", "getElementById", "os.path.join", "repair.pipeline",
+    "std::vector", "Foo::bar", "a->b", "obj->next", "main()", "print(x)", "fetchData()", "__init__",
+    "--flags", "--dry-run", "--level=3", "--no-verify", "-rf", "$HOME", "${HOME}", "$(pwd)", "%PATH%",
+    # placeholders
+    "%s", "%d", "%1$s", "%-5.2f", "%(name)s", "%(count)d", "{name}", "{0}", "{}", "{{var}}", "{user.name}",
+    "<name>",
+]
+
+
+@pytest.fixture(scope="module")
+def harper_options():
+    pytest.importorskip("harper", reason="harper-py is not installed")
+    return repair.Options(unsafe=True)
+
+
+@pytest.mark.parametrize("token", NON_WORDS)
+def test_non_words_are_neither_flagged_nor_changed(token, harper_options):
+    for template in ("The code in {} is read by the tool.", "We fixed {}.", "{} was changed."):
+        text = template.format(token)
+        result = repair.analyse(text, harper_options)
+        start = text.index(token)
+        end = start + len(token)
+        assert result.fixed == text, (text, result.fixed)
+        assert not [f for f in result.findings if f.span.start < end and f.span.end > start], text
+
+
+@pytest.mark.parametrize("prose", [
+    "and/or", "he/she", "e.g.", "i.e.", "U.S.", "3.5 million", "24/7", "km/h", "1/2", "Ph.D.", "a.m.",
+    "He left.The end", "It was 100% done.", "the end. Then", "well-known", "Hello (world).", "It costs $5.",
+    "Fig. 3.2", "section 4.1.", "claim[1]", "I/O", "AT&T", "3:30 pm", "A-level", "x - y", "the word(s)",
+])
+def test_ordinary_prose_is_not_taken_for_a_token(prose):
+    from repair import nonprose
+
+    assert nonprose.spans(prose) == ()
+
+
+def test_the_issue_sentence_and_po_file_keep_their_paths(tmp_path):
+    import subprocess
+    import sys
+
+    pytest.importorskip("harper", reason="harper-py is not installed")
+    txt = tmp_path / "a.txt"
+    txt.write_text("The code in src/main.py and docs/index.md is read by the tool.\n", encoding="utf-8")
+    po = tmp_path / "fr.po"
+    po.write_text('#: src/list.c:41 src/main.py:12\n#, c-format\nmsgid "Open the .py file %s in {dir}"\n'
+                  'msgstr ""\n', encoding="utf-8")
+    for path in (txt, po):
+        before = path.read_bytes()
+        out = subprocess.run([sys.executable, "-m", "repair.cli", "fix", "--unsafe", "--write", str(path)],
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert path.read_bytes() == before
+        out = subprocess.run([sys.executable, "-m", "repair.cli", "check", str(path)], capture_output=True, text=True)
+        assert out.returncode == 0 and out.stdout == "", out.stdout
+
+
+def test_prose_around_tokens_is_still_checked():
+    text = "Use teh and/or the e.g. tool in src/main.py to recieve it."
+    rules = [f.text for f in repair.check(text)]
+    assert "teh" in rules and "recieve" in rules
+
+
+def test_character_damage_and_whole_spans_around_tokens_are_still_reported():
+    found = rules_on("Visit https://example.com/caf\u00c3\u00a9/menu today.")
+    assert [r for r, _ in found] == ["encoding.mojibake"]
+    para = "Open src/main.py now and wait for the result to appear on the screen."
+    found = rules_on(f"{para}\n\n{para}\n")
+    assert "boilerplate.duplicate-paragraph" in [r for r, _ in found]
+    found = rules_on("They went to to src/main.py and the file src/main.py , which we edit.")
+    assert ("mt.repeated-phrase", "to to") in found
+    assert ("typography.space-before-punctuation", " ") in found  # touching a path, not inside it
+
+
+def test_tokens_in_markdown_prose_are_shielded_too():
+    text = "# Notes\n\nThe code in src/main.py and docs/index.md is `read` by the tool.\n"
+    assert not [f for f in repair.check(text, markdown=True) if f.rule.startswith("harper.")]
