@@ -161,3 +161,50 @@ def test_character_damage_and_whole_spans_around_tokens_are_still_reported():
 def test_tokens_in_markdown_prose_are_shielded_too():
     text = "# Notes\n\nThe code in src/main.py and docs/index.md is `read` by the tool.\n"
     assert not [f for f in repair.check(text, markdown=True) if f.rule.startswith("harper.")]
+
+
+# Issue 17 item 18: invisible and bidirectional control characters
+@pytest.mark.parametrize("text, char, rule, removable", [
+    ("The pass\u200bword is here.", "\u200b", "unicode.invisible", True),     # zero-width space in a word
+    ("An extra\u00adordinary day.", "\u00ad", "unicode.invisible", True),      # soft hyphen
+    ("A space \u200b there.", "\u200b", "unicode.invisible", False),
+    ("A zero\u200c-width non-joiner.", "\u200c", "unicode.invisible", False),
+    ("A \u200djoiner.", "\u200d", "unicode.invisible", False),
+    ("Add 10\u206050 now.", "\u2060", "unicode.invisible", False),            # word joiner between digits
+    ("Open invoice\u202eexe.pdf now.", "\u202e", "unicode.bidi-control", False),
+    ("Level \u2066admin\u2069 set.", "\u2066", "unicode.bidi-control", False),
+    ("Level \u2067user\u2069 set.", "\u2069", "unicode.bidi-control", False),
+    ("A mark\u200e here.", "\u200e", "unicode.bidi-control", False),
+    ("A mark\u200f here.", "\u200f", "unicode.bidi-control", False),
+    ("Hidden\U000e0041\U000e0042 text.", "\U000e0041\U000e0042", "unicode.invisible", False),  # tag characters
+])
+def test_hidden_characters_are_flagged(text, char, rule, removable):
+    found = [f for f in repair.check(text, grammar="none") if char in f.text or f.text in char and f.text]
+    assert [f.rule for f in found] == [rule] * len(found) and found, (text, found)
+    assert all(f"U+{ord(char[0]):04X}" in f.message for f in found[:1])
+    assert all((f.fix is not None) == removable for f in found)
+    assert all(f.fix.safety == "safe" and f.fix.replacement == "" for f in found if f.fix)
+    assert (char not in repair.fix(text, grammar="none")) == removable  # safe: fix applies it
+    assert (char not in repair.fix(text, grammar="none", unsafe=True)) == removable
+
+
+def test_one_finding_per_hidden_character_no_duplicate_with_ftfy():
+    text = "A BOM\ufeffinside, a \u202eright\u202c turn and pass\u200bword."
+    found = [(f.rule, f.text) for f in repair.check(text, grammar="none")]
+    assert found == [("encoding.control-char", "BOM\ufeffinside,"), ("unicode.bidi-control", "\u202e"),
+                     ("unicode.bidi-control", "\u202c"), ("unicode.invisible", "\u200b")]
+
+
+@pytest.mark.parametrize("text", [
+    "He stopped\u2060\u2014and then went on.\u2060\u200a\u2026",                    # Standard Ebooks typography
+    "The family \U0001f468\u200d\U0001f469\u200d\U0001f467 and the flag "
+    "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f.",   # emoji sequences
+])
+def test_typography_and_emoji_sequences_are_not_hidden_characters(text):
+    assert not [f for f in repair.check(text, grammar="none") if f.rule.startswith("unicode.")]
+
+
+def test_hidden_characters_inside_markdown_code_are_ignored():
+    text = "Pass\u200bword.\n\n```\ncode\u200bhere\u202e\n```\n\nSee `x\u200by` too.\n"
+    found = [f for f in repair.check(text, grammar="none", markdown=True) if f.rule.startswith("unicode.")]
+    assert [f.span.start for f in found] == [text.index("\u200b")]
