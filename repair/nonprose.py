@@ -19,7 +19,9 @@ What counts (each kept narrow, so prose such as "and/or", "e.g.", "U.S.", "3.5 m
 - versions: ``v1.2``, ``1.2.3``, ``2.0.1-rc1``, ``1.0b2``;
 - identifiers: ``snake_case``, ``camelCase`` and ``PascalCase`` with an inner capital,
   ``dotted.names`` (segments of two or more characters, the later ones not capitalised),
-  ``a::b``, ``a->b``, calls ``f()`` and ``f(x)``;
+  ``a::b``, ``a->b``, calls ``f()`` and ``f(x)``, indexes ``a[i]``, letters with digits
+  (``python3.11``, ``sha256``, ``k8s``, ``4eac243``; not ``3rd`` or ``1990s``), ``utf-8``
+  (not ``mid-1990s`` or ``late-19th``);
 - ``--flags`` and ``-f`` after a space, ``$VAR``, ``${x}``, ``$(cmd)``, ``%VAR%``;
 - placeholders: ``%s``, ``%1$s``, ``%-5.2f``, ``%(name)s``, ``{name}``, ``{0}``, ``{}``,
   ``{{ var }}``, ``<name>``.
@@ -49,13 +51,13 @@ _EXTS = set(_EXTENSIONS.split())
 _EXT = "|".join(sorted(_EXTS | {e.upper() for e in _EXTS if len(e) > 1}, key=lambda e: (-len(e), e)))
 
 # Characters of a path segment; a token never starts inside a run of them.
-_SEG = r"[\w.+@%~\-]"
+_SEG = r"[\w.+@%~*\-]"
 # a path segment does not end with a period (the sentence's), unless it is ".."
-_SEGMENT = rf"(?:\.\.|{_SEG}*[\w+@%~\-])"
+_SEGMENT = rf"(?:\.\.|{_SEG}*[\w+@%~*\-])"
 _URL_END = r"[^\s<>\"'`.,;:!?)\]}’”]"
 _LINE_NO = r"(?::\d+)*"
 
-_PATTERN = re.compile(rf"""
+_HEAD = rf"""
   (?P<url>
       \b(?:[a-zA-Z][a-zA-Z0-9+.\-]{{1,31}}://|www\.)(?:[^\s<>"'`]*{_URL_END})?
     | \bmailto:[^\s<>"'`]*{_URL_END}
@@ -63,11 +65,14 @@ _PATTERN = re.compile(rf"""
 | (?P<email> (?<![\w.%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{{2,}}\b )
 | (?P<winpath>
       (?<![\w\\])(?:[A-Za-z]:[\\/]|\\\\(?=\w))[^\s<>"|?*]*[^\s<>"|?*.,;:!)\]’”]
-    | (?<![\w.\\\-])[\w.\-]+(?:\\[\w.\-$]+)+\\?
   )
-| (?P<abspath> (?<![\w.~/\\:)\]\-])(?:~|\.{{1,2}})?/(?:{_SEGMENT}(?:/{_SEGMENT})*/?)?{_LINE_NO} )
-| (?P<relpath> (?<![\w.+@%~/\\\-]){_SEGMENT}(?:/{_SEGMENT})+/?{_LINE_NO} )
-| (?P<version>
+"""
+# relative paths need a check (``_is_relpath``); where it says no, the other branches are tried
+_RELATIVE = rf"""| (?P<winrel> (?<![\w.\\\-])[\w.\-]+(?:\\[\w.\-$]*[\w\-$])+\\? )
+| (?P<abspath> (?<![\w.~/\\:)\]\-])(?:~|\.{{1,2}})?/{_SEGMENT}(?:/{_SEGMENT})*/?{_LINE_NO} )
+| (?P<relpath> (?<![\w.+@%~*/\\\-]){_SEGMENT}(?:/{_SEGMENT})+/?{_LINE_NO} )
+"""
+_TAIL = rf"""| (?P<version>
       (?<![\w.\-])(?:
           [vV]\d+(?:\.\d+)+(?:[-+][0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?
         | [vV]\d+\b
@@ -75,7 +80,7 @@ _PATTERN = re.compile(rf"""
         | \d+\.\d+[-.]?(?:a|b|rc|dev|alpha|beta|pre|post)\d*
       )(?![\w\-])
   )
-| (?P<filename> (?<![\w.@/\\\-])[\w\-]+(?:\.[\w\-]+)*\.(?:{_EXT}){_LINE_NO}(?![\w@/\\\-]|\.\w) )
+| (?P<filename> (?<![\w.@/\\*\-])[\w*\-]+(?:\.[\w\-]+)*\.(?:{_EXT}){_LINE_NO}(?![\w@/\\\-]|\.\w) )
 | (?P<dotfile> (?<![\w.@/\\\-])\.[a-z][a-z0-9_\-]*(?:\.[a-z0-9]+)*(?![\w@/\\\-]) )
 | (?P<code>
       (?<![\w.$%\-])(?:
@@ -85,8 +90,14 @@ _PATTERN = re.compile(rf"""
         | [A-Z][a-z0-9]+[A-Z][A-Za-z0-9]*                                  # PascalCase
         | [A-Za-z_]\w+(?:\.[a-z_]\w+)+                                     # dotted.names
         | [A-Za-z_]\w*(?:(?:::|->)[A-Za-z_~]\w*)+                          # a::b, a->b
-      )(?:\([^()\s]*\))?(?![\w\-])
+        | (?![A-Za-z]+\d*(?:1st|2nd|3rd|\dth|0s)\b)                         # not the11th, in1990s (typos)
+          [A-Za-z]+\d[A-Za-z0-9]*(?:\.\d+)*                                # python3.11, sha256, k8s
+        | \d+[A-Za-z]+\d[A-Za-z0-9]*                                        # 4eac243 (not 3rd, 1990s)
+        | (?!(?:mid|late|early|pre|post|non|anti)-|[A-Za-z]+-\d+(?:st|nd|rd|th|s)\b)  # not mid-1990s, late-19th
+          (?:[A-Z]+|[a-z]{{1,4}})-\d[A-Za-z0-9]*(?:-[A-Za-z0-9]+)*             # utf-8, ISO-8859-1, COVID-19
+      )(?:\([^()\s]*\)|\[(?:[^\]\s\d][^\]\s]*|0)\])?(?![\w\-])           # f(x), a[i], not claim[1]
     | (?<![\w.$%\-])[A-Za-z_]\w*\((?!(?:s|es|ies|en|ren)\))[^()\s]*\)(?![\w\-])   # f(x), not word(s)
+    | (?<![\w.$%\-])[A-Za-z_]\w*\[(?:[^\]\s\d][^\]\s]*|0)\](?![\w\-])           # a[i], a[0], not claim[1]
   )
 | (?P<flag> (?<![^\s(\[{{"'“‘`])--?[A-Za-z][\w\-]*(?:=[^\s,;)\]]*)? )
 | (?P<var>
@@ -99,12 +110,14 @@ _PATTERN = re.compile(rf"""
     | \{{[\w.\[\]]*(?:![rsa])?(?::[^{{}}\s]*)?\}}
     | <[A-Za-z][\w\-]*>
   )
-""", re.VERBOSE)
+"""
+_PATTERN = re.compile(_HEAD + _RELATIVE + _TAIL, re.VERBOSE)
+_NOT_RELATIVE = re.compile(_HEAD + _TAIL, re.VERBOSE)
 
 # Something every token holds: one of these characters (checked further in ``_hint``) or a
 # capital after a small letter or digit. The full pattern only runs on the white-space-delimited
 # pieces of text around them, so plain prose is scanned about 20 times faster.
-_HINT = re.compile(r"[/\\@_$%{}<.:(\-]|[a-z0-9][A-Z]|[vV]\d")
+_HINT = re.compile(r"[/\\@_$%{}<.:(\[\-]|[a-z0-9][A-Z]|[A-Za-z]\d")
 _ALWAYS = frozenset("/\\@_$%{}<")
 _SPACE = re.compile(r"\s")
 _OPENING = frozenset(" \t\n\r([{\"'“‘`")
@@ -118,12 +131,13 @@ def _hint(text: str, i: int, c: str) -> bool:
     after = text[i + 1:i + 2]
     before = text[i - 1:i] if i else " "
     if c == ".":
-        return after.isalnum() and (before.isalnum() or before in _OPENING)
+        return after.isalnum()
     if c == "-":
-        return before in _OPENING and (after == "-" or after.isalpha()) or after == ">"
+        return (before in _OPENING and (after == "-" or after.isalpha()) or after == ">"
+                or before.isalpha() and after.isdigit())
     if c == ":":
         return after in (":", "/", "\\") or after.isdigit()
-    if c == "(":
+    if c in "([":
         return before.isalnum() or before == "_"
     return True
 
@@ -143,18 +157,28 @@ def spans(text: str) -> tuple[Span, ...]:
         space = _SPACE.search(text, hint.end())
         end = space.start() if space else len(text)
         # the pattern's look-behinds see the text before ``start``; ``end`` is white space
-        for m in _PATTERN.finditer(text, start, end):
-            if m.lastgroup == "relpath" and not _is_relpath(m.group()):
-                continue
+        pos = start
+        while pos < end:
+            m = _PATTERN.search(text, pos, end)
+            if m is None:
+                break
+            if m.lastgroup in ("relpath", "winrel") and not _is_relpath(m.group(), m.lastgroup == "winrel"):
+                rejected = m.start()
+                m = _NOT_RELATIVE.match(text, rejected, end)  # "HKEY_LOCAL_MACHINE\\x": the identifier
+                if m is None:
+                    pos = rejected + 1
+                    continue
             out.append(Span(m.start(), m.end()))
+            pos = max(m.end(), m.start() + 1)
     return tuple(out)
 
 
 _HAS_EXT = re.compile(rf"\.(?:{_EXT}){_LINE_NO}\Z")
 
 
-def _is_relpath(token: str) -> bool:
-    """``a/b`` is a path when it names a file, has two slashes or ends with one: "and/or",
-    "he/she", "km/h" or "1/2" are not paths."""
-    return (token.count("/") >= 2 or token.endswith("/") or "_" in token
+def _is_relpath(token: str, windows: bool = False) -> bool:
+    """``a/b`` (``a\\b``) is a path when it names a file, has two separators or ends with one:
+    "and/or", "he/she", "km/h", "1/2" or a stray ``the\\tword`` are not paths."""
+    sep = "\\" if windows else "/"
+    return (token.count(sep) >= 2 or token.endswith(sep) or (not windows and "_" in token)
             or _HAS_EXT.search(token) is not None)

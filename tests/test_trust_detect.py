@@ -89,7 +89,11 @@ NON_WORDS = [
     "--flags", "--dry-run", "--level=3", "--no-verify", "-rf", "$HOME", "${HOME}", "$(pwd)", "%PATH%",
     # placeholders
     "%s", "%d", "%1$s", "%-5.2f", "%(name)s", "%(count)d", "{name}", "{0}", "{}", "{{var}}", "{user.name}",
-    "<name>",
+    "<name>", "%zu", "%.2f", "{0:>10}", "{name!r}",
+    # more of the family: hashes, names with digits, encodings, indexes, globs, registry keys
+    "python3.11", "sha256:abcd1234", "4eac243", "k8s", "utf-8", "ISO-8859-1", "en_US.UTF-8", "nums[0]", "arr[i]",
+    "*.txt", "src/**/*.py", "HKEY_LOCAL_MACHINE\\Software", "git@github.com:org/repo.git", "s3://bucket/key",
+    "127.0.0.1:8000", "LOG_LEVEL=debug", "user.getName()", "PATH=/usr/bin",
 ]
 
 
@@ -114,6 +118,7 @@ def test_non_words_are_neither_flagged_nor_changed(token, harper_options):
     "and/or", "he/she", "e.g.", "i.e.", "U.S.", "3.5 million", "24/7", "km/h", "1/2", "Ph.D.", "a.m.",
     "He left.The end", "It was 100% done.", "the end. Then", "well-known", "Hello (world).", "It costs $5.",
     "Fig. 3.2", "section 4.1.", "claim[1]", "I/O", "AT&T", "3:30 pm", "A-level", "x - y", "the word(s)",
+    "Tom / Jerry", "in the mid-1990s", "the late-19th century", "the 21st", "the 1990s", "the11th", "x-ray",
 ])
 def test_ordinary_prose_is_not_taken_for_a_token(prose):
     from repair import nonprose
