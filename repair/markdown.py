@@ -13,7 +13,7 @@ and bare URLs. Prose, headings, list items, block quotes and table cells are
 checked. Blocks nested deeper than the parser's limit (20 levels: block quotes, or
 lists from 10 levels) get no tokens from it; their lines are read again without
 their quote and list markers, as a Markdown document of their own, so their prose
-is checked too.
+is checked too (the markers are left as on any quoted line).
 """
 from __future__ import annotations
 
@@ -161,7 +161,7 @@ def _too_deep(tokens, n_lines: int) -> list[tuple[int, int]]:
 
 def _reparse(lines: _Lines, first: int, last: int, depth: int) -> tuple[list[Span], list[Span]]:
     """Protected and code spans of lines ``first``..``last`` read as a document of their own,
-    without the markers in front of them (those are protected)."""
+    without the quote and list markers in front of them."""
     text = lines.text
     starts = []
     for i in range(first, last):
@@ -183,8 +183,8 @@ def _reparse(lines: _Lines, first: int, last: int, depth: int) -> tuple[list[Spa
                     out.append(Span(starts[k] + lo - sub_start, starts[k] + hi - sub_start))
         return out
 
-    markers = [Span(lines.starts[first + k], starts[k]) for k in range(len(starts))]
-    return markers + back(protected), back(code)
+    # the markers stay visible, as on any quoted or listed line: Harper parses them itself
+    return back(protected), back(code)
 
 
 def _escaped(text: str, pos: int) -> bool:
