@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Iterator
 
-from .model import Edit, Finding, Span
+from .model import SEVERITY_RANK, Edit, Finding, Span
 from .options import Options
 
 SOURCE = "ftfy"
@@ -135,6 +135,7 @@ def _step_for(old: str, new: str, steps: list[str], config=None) -> str:
     when that gives the same repair, its own plan names the step (a line with ``&amp;`` and
     mojibake has both in its plan; the mojibake word's own plan has only the decoding).
     """
+    own_plan = False
     if config is not None and old:
         import ftfy
 
@@ -144,6 +145,7 @@ def _step_for(old: str, new: str, steps: list[str], config=None) -> str:
                     and all(c.isascii() or 0x80 <= ord(c) <= 0x9F for c in old)):
                 return "fix_c1_controls"  # only C1 controls: Windows-1252 characters read as Latin-1
             steps = _step_names(plan)
+            own_plan = True
 
     def has(low: int, high: int) -> bool:
         return any(low <= ord(c) <= high for c in old)
@@ -159,9 +161,13 @@ def _step_for(old: str, new: str, steps: list[str], config=None) -> str:
         ("uncurl_quotes", any(c in old for c in "\u2018\u2019\u201c\u201d")),
         ("remove_control_chars", True),
     ]
-    for step, applies in candidates:
-        if applies and step in steps:
-            return step
+    found = [step for step, applies in candidates if applies and step in steps]
+    if own_plan and len(found) > 1:
+        # two kinds of damage in one word ("cafÃ©&amp;"): the graver one names it, so
+        # --fail-on error and --select see it
+        return max(found, key=lambda step: SEVERITY_RANK[STEPS[step][1]])
+    if found:
+        return found[0]
     return next((s for s in steps if s in STEPS), "decode")
 
 

@@ -88,3 +88,13 @@ def test_mojibake_next_to_an_entity_is_selected_ignored_and_fails_as_an_error():
     line = "Café &amp; bar: they didnâ€™t come."
     assert [f.text for f in encoding.find(line, Options(select=("encoding.mojibake",)))] == ["didnâ€™t"]
     assert [f.text for f in encoding.find(line, Options(ignore=("encoding.html-entity",)))] == ["didnâ€™t"]
+
+
+@pytest.mark.parametrize("line, word", [
+    ("Café: cafÃ©&amp;bar ok", "cafÃ©&amp;bar"),
+    ("é: \x1b[31mcafÃ©\x1b[0m", "\x1b[31mcafÃ©\x1b[0m"),
+    ("é ﬁnÃ© x", "ﬁnÃ©"),
+])
+def test_a_word_with_two_kinds_of_damage_is_named_by_the_graver(line, word):
+    found = {f.text: f for f in encoding.find(line, Options())}
+    assert found[word].rule == "encoding.mojibake" and found[word].severity == "error"
