@@ -52,8 +52,9 @@ _EXT = "|".join(sorted(_EXTS | {e.upper() for e in _EXTS if len(e) > 1}, key=lam
 
 # Characters of a path segment; a token never starts inside a run of them.
 _SEG = r"[\w.+@%~*\-]"
-# a path segment does not end with a period (the sentence's), unless it is ".."
-_SEGMENT = rf"(?:\.\.|{_SEG}*[\w+@%~*\-])"
+# a path segment does not end with a period (the sentence's) or a star (emphasis: *src/a.py*),
+# unless it is ".." or a glob's "*" or "**"
+_SEGMENT = rf"(?:\.\.|\*\*?(?!\w|\.\w)|{_SEG}*[\w+@%~\-])"
 _URL_END = r"[^\s<>\"'`.,;:!?)\]}’”]"
 _LINE_NO = r"(?::\d+)*"
 
@@ -177,8 +178,9 @@ _HAS_EXT = re.compile(rf"\.(?:{_EXT}){_LINE_NO}\Z")
 
 
 def _is_relpath(token: str, windows: bool = False) -> bool:
-    """``a/b`` (``a\\b``) is a path when it names a file, has two separators or ends with one:
+    """``a/b`` (``a\\b``) is a path when it names a file, has two separators, ends with one or
+    is a glob (``src/*``):
     "and/or", "he/she", "km/h", "1/2" or a stray ``the\\tword`` are not paths."""
     sep = "\\" if windows else "/"
-    return (token.count(sep) >= 2 or token.endswith(sep) or (not windows and "_" in token)
+    return (token.count(sep) >= 2 or token.endswith(sep) or (not windows and ("_" in token or "*" in token))
             or _HAS_EXT.search(token) is not None)

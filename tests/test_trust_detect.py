@@ -101,6 +101,9 @@ NON_WORDS = [
     "python3.11", "sha256:abcd1234", "4eac243", "k8s", "utf-8", "ISO-8859-1", "en_US.UTF-8", "nums[0]", "arr[i]",
     "*.txt", "src/**/*.py", "HKEY_LOCAL_MACHINE\\Software", "git@github.com:org/repo.git", "s3://bucket/key",
     "127.0.0.1:8000", "LOG_LEVEL=debug", "user.getName()", "PATH=/usr/bin",
+    # inside punctuation and emphasis, globs, variables in front of paths
+    "(see docs/index.md)", "*src/main.py*", "src/*", "**/*.md", "$HOME/.config/app.toml",
+    "%APPDATA%\\App\\config.ini", "~/src/app.py:12",
 ]
 
 
