@@ -5,16 +5,13 @@ The replacement uses the ``regex`` module's template syntax (``\\1``,
 match (``The`` -> ``A``, ``THE`` -> ``A``). Per-match safety: when the rule's
 safety is ``suggest`` and the pattern has a group named ``safe``, matches where
 that group took part are ``safe`` (the narrow form); a group named ``unsafe``
-turns a ``safe`` rule's match into ``suggest``, and matches where a group named ``flag``
-took part carry no edit at all (flag only). ``{codes}`` in the message names the
-invisible or control characters of the match (``U+200B ZERO WIDTH SPACE``). ``requires`` lists literal
+turns a ``safe`` rule's match into ``suggest``; matches where a group named ``flag``
+took part carry no edit at all (flag only). ``requires`` lists literal
 strings of which at least one must occur for the rule to run (a cheap
 prefilter). ``exceptions`` is an allow-list of matched texts (case-insensitive)
 that are left alone.
 """
 from __future__ import annotations
-
-import unicodedata
 
 import regex
 
@@ -24,7 +21,6 @@ from .base import Facts, Key, Rule, kind, preserve_case
 
 @kind("pattern")
 class PatternRule(Rule):
-    PLACEHOLDERS = ("codes",)
     KEYS = {
         "pattern": Key("regex", required=True),
         "replacement": Key("str"),
@@ -48,11 +44,10 @@ class PatternRule(Rule):
         elif self.safety != "flag":
             raise ValueError("a rule with safety safe or suggest needs a 'replacement'")
         self._requires = tuple(self.p("requires"))
+        self._flag_group = "flag" in pattern.groupindex
         self._exceptions = frozenset(e.casefold() for e in self.p("exceptions"))
         self._safe_group = "safe" in pattern.groupindex
         self._unsafe_group = "unsafe" in pattern.groupindex
-        self._flag_group = "flag" in pattern.groupindex
-        self._codes = "{codes}" in self.message
 
     def precheck(self, text: str, facts: Facts) -> bool:
         if not self._requires:
@@ -80,18 +75,9 @@ class PatternRule(Rule):
             safety = None
             if self._safe_group and self.safety == "suggest" and m.group("safe") is not None:
                 safety = "safe"
+            if self._flag_group and m.group("flag") is not None:
+                replacement = None  # flag only, whatever the other groups say
             if self._unsafe_group and self.safety == "safe" and m.group("unsafe") is not None:
                 safety = "suggest"
-            if self._flag_group and m.group("flag") is not None:
-                safety = "flag"
-            extra = {"codes": codes(matched)} if self._codes else {}
-            out.append(self.finding(text, m.start(), m.end(), replacement, safety, **extra))
+            out.append(self.finding(text, m.start(), m.end(), replacement, safety))
         return out
-
-
-def codes(text: str) -> str:
-    """The characters of ``text`` that do not show, by code point and name."""
-    hidden = [c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp", "Mn") and c != " "]
-    hidden = hidden or list(text)
-    shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'CONTROL CHARACTER')}" for c in hidden[:4])
-    return shown + (f" and {len(hidden) - 4} more" if len(hidden) > 4 else "")
