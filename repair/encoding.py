@@ -13,7 +13,7 @@ import re
 import unicodedata
 from typing import Iterator
 
-from .model import Edit, Finding, Span
+from .model import SEVERITY_RANK, Edit, Finding, Span
 from .options import Options
 
 SOURCE = "ftfy"
@@ -86,11 +86,11 @@ def find(text: str, options: Options) -> list[Finding]:
         fixed, plan = ftfy.fix_and_explain(body, config)
         if fixed == body:
             continue
-        steps = [kind if kind in ("encode", "decode") else name for kind, name in plan or ()]
+        steps = _step_names(plan)
         detail = _encoding_detail(plan or ())
         for old_start, old_end, new in _hunks(body, fixed):
             old = body[old_start:old_end]
-            rule, severity, template, safety = STEPS[_step_for(old, new, steps)]
+            rule, severity, template, safety = STEPS[_step_for(old, new, steps, config)]
             if "\ufffd" in new:
                 safety = "suggest"
             message = template.format(old=old, new=new, detail=detail, codes=_codes(old))
@@ -122,8 +122,31 @@ def _hunks(old: str, new: str) -> Iterator[tuple[int, int, str]]:
 _HTML_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")
 
 
-def _step_for(old: str, new: str, steps: list[str]) -> str:
-    """Which ftfy step made this hunk: ftfy explains a whole line, hunks are finer."""
+def _step_names(plan) -> list[str]:
+    """ftfy's plan as step names; every way of undoing a wrong decoding counts as ``decode``."""
+    return ["decode" if kind in ("encode", "decode") or name == "decode_inconsistent_utf8" else name
+            for kind, name in plan or ()]
+
+
+def _step_for(old: str, new: str, steps: list[str], config=None) -> str:
+    """Which ftfy step made this hunk: its own damage, not the line's.
+
+    ftfy explains a whole line and hunks are finer, so the hunk is fixed again on its own:
+    when that gives the same repair, its own plan names the step (a line with ``&amp;`` and
+    mojibake has both in its plan; the mojibake word's own plan has only the decoding).
+    """
+    own_plan = False
+    if config is not None and old:
+        import ftfy
+
+        own, plan = ftfy.fix_and_explain(old, config)
+        if own == new and plan:
+            if (list(plan) == [("encode", "latin-1"), ("decode", "windows-1252")]
+                    and all(c.isascii() or 0x80 <= ord(c) <= 0x9F for c in old)):
+                return "fix_c1_controls"  # only C1 controls: Windows-1252 characters read as Latin-1
+            steps = _step_names(plan)
+            own_plan = True
+
     def has(low: int, high: int) -> bool:
         return any(low <= ord(c) <= high for c in old)
 
@@ -138,9 +161,13 @@ def _step_for(old: str, new: str, steps: list[str]) -> str:
         ("uncurl_quotes", any(c in old for c in "\u2018\u2019\u201c\u201d")),
         ("remove_control_chars", True),
     ]
-    for step, applies in candidates:
-        if applies and step in steps:
-            return step
+    found = [step for step, applies in candidates if applies and step in steps]
+    if own_plan and len(found) > 1:
+        # two kinds of damage in one word ("cafÃ©&amp;"): the graver one names it, so
+        # --fail-on error and --select see it
+        return max(found, key=lambda step: SEVERITY_RANK[STEPS[step][1]])
+    if found:
+        return found[0]
     return next((s for s in steps if s in STEPS), "decode")
 
 

@@ -10,7 +10,10 @@ indented code blocks, HTML blocks (comments included), link reference
 definitions, thematic breaks, setext underlines, table delimiter rows, inline
 code, inline HTML, autolinks, link and image targets (``](...)``, ``][ref]``)
 and bare URLs. Prose, headings, list items, block quotes and table cells are
-checked.
+checked. Blocks nested deeper than the parser's limit (20 levels: block quotes, or
+lists from 10 levels) get no tokens from it; their lines are read again without
+their quote and list markers, as a Markdown document of their own, so their prose
+is checked too (the markers are left as on any quoted line).
 """
 from __future__ import annotations
 
@@ -31,6 +34,10 @@ _BARE_URL = re.compile(
 _AUTOLINK = re.compile(r"<(?:[A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9]"
                        r"(?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*)>")
 _SETEXT_UNDERLINE = re.compile(r"[ \t]*(?:=+|-+)[ \t]*\Z")
+# the quote and list markers in front of a line of a block nested too deep to parse
+_CONTAINER_PREFIX = re.compile(r"(?:[ \t]*(?:>|[-+*](?=[ \t]|\Z)|\d{1,9}[.)](?=[ \t]|\Z)))*[ \t]*")
+_CONTAINERS = ("blockquote", "list_item", "bullet_list", "ordered_list")
+_MAX_REPARSE = 8  # each reparse strips every marker in front of its lines: more is never needed
 
 
 @functools.lru_cache(maxsize=1)
@@ -85,7 +92,7 @@ def code_spans(text: str) -> list[Span]:
 
 
 @functools.lru_cache(maxsize=4)
-def _scan(text: str) -> tuple[list[Span], list[Span]]:
+def _scan(text: str, depth: int = 0) -> tuple[list[Span], list[Span]]:
     if not text:
         return [], []
     lines = _Lines(text)
@@ -115,6 +122,13 @@ def _scan(text: str) -> tuple[list[Span], list[Span]]:
     for i in setext:
         if 0 <= i < len(lines) and _SETEXT_UNDERLINE.match(lines.line(i)):
             prose[i] = False
+    if depth < _MAX_REPARSE:
+        for first, last in _too_deep(tokens, len(lines)):
+            found, found_code = _reparse(lines, first, last, depth)
+            spans.extend(found)
+            code.extend(found_code)
+            for i in range(first, last):
+                prose[i] = True
     # Every non-blank line outside an inline run is markup or code.
     for i in range(fm, len(lines)):
         if not prose[i] and lines.line(i).strip():
@@ -132,6 +146,45 @@ def _scan(text: str) -> tuple[list[Span], list[Span]]:
         code.extend(span for span, kind in found if kind == "code_inline")
         spans.extend(_targets_and_urls(text, region, [span for span, _ in found]))
     return merge(spans, text), merge(code)
+
+
+def _too_deep(tokens, n_lines: int) -> list[tuple[int, int]]:
+    """Line ranges of containers the parser opened and left empty although their lines hold
+    text: beyond its nesting limit it gives their content no tokens at all."""
+    out = []
+    for tok, nxt in zip(tokens, tokens[1:]):
+        if (tok.nesting == 1 and tok.map and tok.type[:-5] in _CONTAINERS and tok.type.endswith("_open")
+                and nxt.type == tok.type[:-5] + "_close" and tok.map[0] < n_lines):
+            out.append((tok.map[0], min(tok.map[1], n_lines)))
+    return out
+
+
+def _reparse(lines: _Lines, first: int, last: int, depth: int) -> tuple[list[Span], list[Span]]:
+    """Protected and code spans of lines ``first``..``last`` read as a document of their own,
+    without the quote and list markers in front of them."""
+    text = lines.text
+    starts = []
+    for i in range(first, last):
+        m = _CONTAINER_PREFIX.match(text, lines.starts[i], lines.ends[i])
+        starts.append(m.end())
+    sub = "\n".join(text[start:lines.ends[i]] for start, i in zip(starts, range(first, last)))
+    sub_starts = [0]
+    for start, i in zip(starts, range(first, last - 1)):
+        sub_starts.append(sub_starts[-1] + lines.ends[i] - start + 1)
+    protected, code = _scan(sub, depth + 1) if sub.strip() else ([], [])
+
+    def back(spans: list[Span]) -> list[Span]:
+        out = []
+        for span in spans:
+            for k, sub_start in enumerate(sub_starts):
+                sub_end = sub_start + lines.ends[first + k] - starts[k]
+                lo, hi = max(span.start, sub_start), min(span.end, sub_end)
+                if lo < hi:
+                    out.append(Span(starts[k] + lo - sub_start, starts[k] + hi - sub_start))
+        return out
+
+    # the markers stay visible, as on any quoted or listed line: Harper parses them itself
+    return back(protected), back(code)
 
 
 def _escaped(text: str, pos: int) -> bool:

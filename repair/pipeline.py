@@ -21,16 +21,31 @@ from .options import Options
 _BLANK_LINES = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
 
 
+# Damage to characters, not words: reported inside paths, URLs and identifiers too.
+_CHARACTER_RULES = ("encoding.", "unicode.", "script.", "internal.")
+
+
 @dataclass(frozen=True)
 class Shield:
-    """A region findings must not touch: markup and code (``blank``: checks do not even see it)
-    or an inline suppression (``rules``: only these ids or prefixes; empty means all)."""
+    """A region findings must not touch: markup and code (``blank``: checks do not even see it),
+    an inline suppression (``rules``: only these ids or prefixes; empty means all), or a token
+    that is not a word (``token``: a path, URL, identifier, ... from :mod:`repair.nonprose`).
+
+    A token shield drops findings on or inside the token or reaching into it (a spelling
+    "correction" of ``src`` in ``src/main.py``), not those that merely touch it or hold all of
+    it (a repeated phrase, a duplicate paragraph), nor damage to characters (mojibake in a URL)."""
 
     span: Span
     rules: tuple[str, ...] = ()
     blank: bool = False
+    token: bool = False
 
     def covers(self, finding: Finding) -> bool:
+        if self.token:
+            f, t = finding.span, self.span
+            if not (f.start < t.end and f.end > t.start) or finding.rule.startswith(_CHARACTER_RULES):
+                return False
+            return not (f.start <= t.start and f.end >= t.end and f.end - f.start > t.end - t.start)
         if not self.span.overlaps(finding.span):
             return False
         return not self.rules or any(finding.rule == r or finding.rule.startswith(r.rstrip(".") + ".")
@@ -38,12 +53,16 @@ class Shield:
 
 
 def shields_for(text: str, options: Options) -> list[Shield]:
-    """Markdown's non-prose regions (when the text is Markdown) and inline suppressions."""
+    """Markdown's non-prose regions (when the text is Markdown), tokens that are not words
+    (paths, URLs, identifiers, placeholders: in every format) and inline suppressions."""
     shields: list[Shield] = []
     if options.markdown:
         from .markdown import protected_spans
 
         shields.extend(Shield(span, blank=True) for span in protected_spans(text))
+    from . import nonprose
+
+    shields.extend(Shield(span, token=True) for span in nonprose.spans(text))
     if "ungarble:" in text:
         from .suppress import suppressions
 

@@ -326,10 +326,10 @@ def _build(data: Any, lines: dict, path: Path, problems: list) -> Rule | None:
     message = values.get("message")
     if isinstance(message, str):
         for name in regex.findall(r"\{([^{}]*)\}", message):
-            if name != "match" and name not in cls.PLACEHOLDERS:
+            if name not in _base.COMMON_PLACEHOLDERS and name not in cls.PLACEHOLDERS:
                 problems.append(Problem(file, lines.get(("message",), 0),
                                         f"unknown placeholder {{{name}}} in message (known: "
-                                        f"{', '.join(('match',) + cls.PLACEHOLDERS)})"))
+                                        f"{', '.join(_base.COMMON_PLACEHOLDERS + cls.PLACEHOLDERS)})"))
     examples = _examples(data["examples"], data.get("safety", ""), lines, file, problems)
     if len(problems) > start or examples is None:
         return None

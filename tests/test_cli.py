@@ -186,3 +186,12 @@ def test_check_metrics_adds_score_and_readability(mojibake):
     assert metrics["readability"]["words"] == 8
     plain = json.loads(invoke("check", "--format", "json", *GRAMMAR_OFF, str(mojibake)).output)
     assert plain["files"][0]["metrics"] == {}
+
+
+def test_mojibake_on_a_line_with_an_entity_fails_on_error(tmp_path):
+    # issue 11 item 3: labelled html-entity (a warning), it passed --fail-on error
+    path = tmp_path / "a.txt"
+    path.write_text("Café &amp; bar: they didnâ€™t come.\n", encoding="utf-8")
+    result = invoke("check", "--grammar", "none", "--fail-on", "error", str(path))
+    assert result.exit_code == 1
+    assert "error encoding.mojibake" in result.output

@@ -62,3 +62,39 @@ def test_select_and_ignore_apply_to_encoding_rules():
 def test_full_width_forms_are_left_to_the_script_rules():
     # ftfy would make "district，Residents" into "district,Residents"; the rule pack adds the space
     assert encoding.find("district，Residents ＡＢＣ", Options()) == []
+
+
+# Issue 11 item 3: each damaged word gets the id of its own damage, whatever else is on its line.
+@pytest.mark.parametrize("line, word, rule", [
+    ("Café &amp; bar: they didnâ€™t come.", "didnâ€™t", "encoding.mojibake"),
+    ("Café &amp; bar: they didnâ€™t come.", "&amp;", "encoding.html-entity"),
+    ("ﬁne &amp; they didnâ€™t", "didnâ€™t", "encoding.mojibake"),
+    ("ﬁne &amp; they didnâ€™t", "ﬁne", "encoding.ligature"),
+    ("\x93quoted\x94 and didnâ€™t", "didnâ€™t", "encoding.mojibake"),
+    ("\x93quoted\x94 and didnâ€™t", "\x93quoted\x94", "encoding.c1-control"),
+    ("Café: didnâ€™t \x1b[31mred\x1b[0m", "didnâ€™t", "encoding.mojibake"),
+    ("Café: didnâ€™t \x1b[31mred\x1b[0m", "\x1b[31mred\x1b[0m", "encoding.terminal-escape"),
+])
+def test_each_hunk_is_labelled_by_its_own_damage(line, word, rule):
+    found = {f.text: f for f in encoding.find(line, Options())}
+    assert found[word].rule == rule
+    assert found[word].severity == encoding.STEPS[{
+        "encoding.mojibake": "decode", "encoding.html-entity": "unescape_html",
+        "encoding.ligature": "fix_latin_ligatures", "encoding.c1-control": "fix_c1_controls",
+        "encoding.terminal-escape": "remove_terminal_escapes"}[rule]][1]
+
+
+def test_mojibake_next_to_an_entity_is_selected_ignored_and_fails_as_an_error():
+    line = "Café &amp; bar: they didnâ€™t come."
+    assert [f.text for f in encoding.find(line, Options(select=("encoding.mojibake",)))] == ["didnâ€™t"]
+    assert [f.text for f in encoding.find(line, Options(ignore=("encoding.html-entity",)))] == ["didnâ€™t"]
+
+
+@pytest.mark.parametrize("line, word", [
+    ("Café: cafÃ©&amp;bar ok", "cafÃ©&amp;bar"),
+    ("é: \x1b[31mcafÃ©\x1b[0m", "\x1b[31mcafÃ©\x1b[0m"),
+    ("é ﬁnÃ© x", "ﬁnÃ©"),
+])
+def test_a_word_with_two_kinds_of_damage_is_named_by_the_graver(line, word):
+    found = {f.text: f for f in encoding.find(line, Options())}
+    assert found[word].rule == "encoding.mojibake" and found[word].severity == "error"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import operator
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -136,6 +137,8 @@ class Rule:
 
     def render(self, match: str, **extra: str) -> str:
         msg = self.message.replace("{match}", match)
+        if "{codes}" in msg:  # any kind: the characters of the match that do not show
+            msg = msg.replace("{codes}", hidden_codes(match))
         for name, value in extra.items():
             msg = msg.replace("{" + name + "}", value)
         return msg
@@ -234,6 +237,20 @@ def preserve_case(matched: str, replacement: str) -> str:
             if c.isalpha():
                 return replacement[:i] + c.upper() + replacement[i + 1:]
     return replacement
+
+
+# placeholders every kind's message may use besides {match}: {codes} names the invisible or
+# control characters of the match ("U+200B ZERO WIDTH SPACE")
+COMMON_PLACEHOLDERS = ("match", "codes")
+
+
+def hidden_codes(text: str) -> str:
+    """The characters of ``text`` that do not show (all of them when every one shows), by code
+    point and name; at most four, then how many more."""
+    hidden = [c for c in text if unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp", "Mn") and c != " "]
+    hidden = hidden or list(text)
+    shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'CONTROL CHARACTER')}" for c in hidden[:4])
+    return shown + (f" and {len(hidden) - 4} more" if len(hidden) > 4 else "")
 
 
 _QUOTE_OPEN = "“«„"

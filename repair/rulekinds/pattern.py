@@ -5,7 +5,8 @@ The replacement uses the ``regex`` module's template syntax (``\\1``,
 match (``The`` -> ``A``, ``THE`` -> ``A``). Per-match safety: when the rule's
 safety is ``suggest`` and the pattern has a group named ``safe``, matches where
 that group took part are ``safe`` (the narrow form); a group named ``unsafe``
-turns a ``safe`` rule's match into ``suggest``. ``requires`` lists literal
+turns a ``safe`` rule's match into ``suggest``; matches where a group named ``flag``
+took part carry no edit at all (flag only). ``requires`` lists literal
 strings of which at least one must occur for the rule to run (a cheap
 prefilter). ``exceptions`` is an allow-list of matched texts (case-insensitive)
 that are left alone. Messages may name ``{next}``, the character after the match
@@ -45,6 +46,7 @@ class PatternRule(Rule):
         elif self.safety != "flag":
             raise ValueError("a rule with safety safe or suggest needs a 'replacement'")
         self._requires = tuple(self.p("requires"))
+        self._flag_group = "flag" in pattern.groupindex
         self._exceptions = frozenset(e.casefold() for e in self.p("exceptions"))
         self._safe_group = "safe" in pattern.groupindex
         self._unsafe_group = "unsafe" in pattern.groupindex
@@ -78,6 +80,8 @@ class PatternRule(Rule):
             safety = None
             if self._safe_group and self.safety == "suggest" and m.group("safe") is not None:
                 safety = "safe"
+            if self._flag_group and m.group("flag") is not None:
+                replacement = None  # flag only, whatever the other groups say
             if self._unsafe_group and self.safety == "safe" and m.group("unsafe") is not None:
                 safety = "suggest"
             out.append(self.finding(text, m.start(), m.end(), replacement, safety, next=text[m.end():m.end() + 1]))
