@@ -240,7 +240,6 @@ class Inputs:
             yield from self._parallel(min(jobs, len(self.paths)))
             return
         from .api import analyse
-        from .checks import BackendUnavailable
         from .decode import InputError
         from .files import read_document
 
@@ -256,25 +255,32 @@ class Inputs:
                 yield item
                 continue
             item.doc = doc
-            try:
-                result = analyse(doc.text, item.options)
-                if self.diff_only:
-                    result = self._only_added(item, result)
-            except (BackendUnavailable, KeyboardInterrupt, Abort):
-                raise
-            except Exception as exc:  # a bug of ours must not stop the other files
-                message = f"{item.name}: internal error {type(exc).__name__}: {exc} (please report this)"
-                _error(message)
-                item.report = FileReport(item.name, doc.encoding, error=message)
-                yield item
-                continue
-            item.report = FileReport(item.name, doc.encoding, result=result)
-            _note_unknown_suppressions(item, doc.text)
-            yield item
+            yield self._finish(item, lambda: analyse(doc.text, item.options))
+
+    def _finish(self, item: Item, analysis: Callable[[], Any]) -> Item:
+        """The item with its report: ``analysis()`` gives the result; a bug of ours in it becomes
+        this file's error and the other files go on."""
+        from .checks import BackendUnavailable
+
+        doc = item.doc
+        assert doc is not None
+        try:
+            result = analysis()
+            if self.diff_only:
+                result = self._only_added(item, result)
+        except (BackendUnavailable, KeyboardInterrupt, Abort):
+            raise
+        except Exception as exc:  # a bug of ours must not stop the other files
+            message = f"{item.name}: internal error {type(exc).__name__}: {exc} (please report this)"
+            _error(message)
+            item.report = FileReport(item.name, doc.encoding, error=message)
+            return item
+        item.report = FileReport(item.name, doc.encoding, result=result)
+        _note_unknown_suppressions(item, doc.text)
+        return item
 
     def _parallel(self, jobs: int) -> Iterator[Item]:
         """As ``__iter__``, the analyses on ``jobs`` processes (repair.parallel), in the same order."""
-        from .checks import BackendUnavailable
         from .decode import InputError
         from .files import read_document
         from .parallel import analyse_in_order
@@ -296,21 +302,7 @@ class Inputs:
                 _error(item.report.error)
                 yield item
                 continue
-            doc = item.doc
-            try:
-                result = future.result()
-                if self.diff_only:
-                    result = self._only_added(item, result)
-            except (BackendUnavailable, KeyboardInterrupt, Abort):
-                raise
-            except Exception as exc:  # a bug of ours must not stop the other files
-                message = f"{item.name}: internal error {type(exc).__name__}: {exc} (please report this)"
-                _error(message)
-                item.report = FileReport(item.name, doc.encoding, error=message)
-                yield item
-                continue
-            item.report = FileReport(item.name, doc.encoding, result=result)
-            yield item
+            yield self._finish(item, future.result)
 
     def _only_added(self, item: Item, result):
         from . import edits as edit_engine

@@ -18,6 +18,9 @@ def _tree(root):
     for i in range(9):
         (root / f"doc{i}.txt").write_text(TEXTS[i % len(TEXTS)] * (1 + i % 3), encoding="utf-8")
     (root / "broken.txt").write_bytes(b"\x00\x01\x02 binary \x00")  # unreadable: an error in its place
+    # a suppression naming a retired rule: a note on stderr, from either path
+    (root / "note.md").write_text("Intro.\n\n<!-- ungarble: ignore[mt.retired-rule] -->\nIt was the the end.\n",
+                                  encoding="utf-8")
     return root
 
 
@@ -29,6 +32,7 @@ def test_check_with_jobs_prints_what_one_process_prints(tmp_path):
         two = runner.invoke(main, ["check", str(root), "--grammar", "none", "--format", fmt, "-j", "2"])
         assert two.exit_code == one.exit_code == 2, two.output
         assert two.stdout == one.stdout and two.stderr == one.stderr
+        assert "'mt.retired-rule'" in two.stderr
 
 
 def test_fix_write_with_jobs_writes_what_one_process_writes(tmp_path):
