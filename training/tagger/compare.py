@@ -169,8 +169,10 @@ class MiniTagger:
 
 
 class LazyMiniTagger(MiniTagger):
-    """The mini tagger reading its weights from an SQLite file (stdlib sqlite3) feature by feature,
-    so load cost does not grow with the model: only the features of the text are fetched."""
+    """The mini tagger reading its weights from an SQLite file (stdlib sqlite3), so load cost
+    does not grow with the model.  Tag-only features ("bias", "i-1 tag T", "i-2 tag T",
+    "i tag+i-2 tag T U": a few thousand rows) are read at load; the word features of a sentence
+    are fetched in one query ("i-1 tag+i word T w" is stored grouped by w)."""
 
     def __init__(self, path):
         import sqlite3
@@ -181,6 +183,21 @@ class LazyMiniTagger(MiniTagger):
         self._order = sorted(range(len(self.classes)), key=lambda c: self.classes[c])
         self.weights = _LazyWeights(self.db)
 
+    def tag(self, words):
+        ctx = list(self.START) + [self.normalize(w) for w in words] + list(self.END)
+        want = set()
+        for i, word in enumerate(words):
+            if word in self.tagdict:
+                continue
+            j = i + 2
+            want.update(("i suffix " + word[-3:], "i pref1 " + (word[0] if word else ""),
+                         "i word " + ctx[j], "i-1 word " + ctx[j - 1],
+                         "i-1 suffix " + ctx[j - 1][-3:], "i-2 word " + ctx[j - 2],
+                         "i+1 word " + ctx[j + 1], "i+1 suffix " + ctx[j + 1][-3:],
+                         "i+2 word " + ctx[j + 2], PREV_TAG_WORD + "* " + ctx[j]))
+        self.weights.prefetch(want)
+        return super().tag(words)
+
     def lemma(self, word, xpos):
         row = self.db.execute("SELECT v FROM lemma WHERE k=?", (word + "\t" + xpos,)).fetchone() \
             or self.db.execute("SELECT v FROM lemma WHERE k=?",
@@ -190,19 +207,44 @@ class LazyMiniTagger(MiniTagger):
         return word if xpos.startswith("NNP") else word.lower()
 
 
+PREV_TAG_WORD = "i-1 tag+i word "
+TAG_ONLY = ("bias", "i-1 tag ", "i-2 tag ", "i tag+i-2 tag ")
+
+
 class _LazyWeights(dict):
     def __init__(self, db):
         super().__init__()
         self.q = db.cursor()
+        for f, v in self.q.execute("SELECT f, v FROM t"):
+            self[f] = [int(x) for x in v.split(",")]
+        self.grouped = {}
+
+    def prefetch(self, feats):
+        feats = [f for f in feats if f not in self and f not in self.grouped]
+        for k in range(0, len(feats), 500):
+            chunk = feats[k:k + 500]
+            for f, v in self.q.execute(
+                    "SELECT f, v FROM w WHERE f IN (%s)" % ",".join("?" * len(chunk)), chunk):
+                if f.startswith(PREV_TAG_WORD):
+                    self.grouped[f] = v   # "\nT=c,w,...\nU=c,w,...\n", parsed on use
+                else:
+                    self[f] = [int(x) for x in v.split(",")]
+            for f in chunk:
+                if f.startswith(PREV_TAG_WORD):
+                    self.grouped.setdefault(f, "")
+                else:
+                    self.setdefault(f, None)
 
     def get(self, f, default=None):
-        try:
-            return self[f]
-        except KeyError:
-            row = self.q.execute("SELECT v FROM w WHERE f=?", (f,)).fetchone()
-            val = [int(x) for x in row[0].split(",")] if row else None
-            self[f] = val
-            return val
+        if f.startswith(PREV_TAG_WORD):
+            tag, _, word = f[len(PREV_TAG_WORD):].partition(" ")
+            raw = self.grouped.get(PREV_TAG_WORD + "* " + word, "")
+            k = raw.find("\n" + tag + "=")
+            if k < 0:
+                return None
+            k += len(tag) + 2
+            return [int(x) for x in raw[k:raw.index("\n", k)].split(",")]
+        return dict.get(self, f)
 
 
 def write_sqlite(model, path):
@@ -211,12 +253,24 @@ def write_sqlite(model, path):
         os.remove(path)
     db = sqlite3.connect(path)
     db.execute("CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT)")
+    db.execute("CREATE TABLE t (f TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID")
     db.execute("CREATE TABLE w (f TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID")
     db.execute("CREATE TABLE lemma (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID")
     db.execute("INSERT INTO meta VALUES ('model', ?)", (json.dumps(
         {"classes": model["classes"], "tagdict": model["tagdict"]}, separators=(",", ":")),))
-    db.executemany("INSERT INTO w VALUES (?, ?)",
-                   ((f, ",".join(map(str, row))) for f, row in model["weights"].items()))
+    tag_only, words, grouped = [], [], defaultdict(dict)
+    for f, row in model["weights"].items():
+        if f.startswith(PREV_TAG_WORD):
+            tag, _, word = f[len(PREV_TAG_WORD):].partition(" ")
+            grouped[PREV_TAG_WORD + "* " + word][tag] = row
+        elif f == "bias" or f.startswith(TAG_ONLY[1:]):
+            tag_only.append((f, ",".join(map(str, row))))
+        else:
+            words.append((f, ",".join(map(str, row))))
+    words += [(f, "\n" + "".join(f"{t}={','.join(map(str, r))}\n" for t, r in g.items()))
+              for f, g in grouped.items()]
+    db.executemany("INSERT INTO t VALUES (?, ?)", tag_only)
+    db.executemany("INSERT INTO w VALUES (?, ?)", words)
     db.executemany("INSERT INTO lemma VALUES (?, ?)", model["lemmas"].items())
     db.commit()
     db.execute("VACUUM")
@@ -457,6 +511,8 @@ def main():
     ap.add_argument("--no-spacy", action="store_true")
     ap.add_argument("--repeat", type=int, default=5, help="fresh-process runs per timing")
     ap.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
+    ap.add_argument("--note", action="append", default=[],
+                    help="free text added to the notes (e.g. training times of reused models)")
     args = ap.parse_args()
 
     if not all((args.treebank / n).exists() for n in SPLITS.values()):
@@ -468,7 +524,7 @@ def main():
     train = read_conllu(args.treebank / SPLITS["train"])
     dev = read_conllu(args.treebank / SPLITS["dev"])
     test = read_conllu(args.treebank / SPLITS["test"])
-    notes = []
+    notes = list(args.note)
 
     # NLTK perceptron + stand-alone variants
     if not (work / "nltk.json").exists():
