@@ -526,6 +526,12 @@ def main():
     test = read_conllu(args.treebank / SPLITS["test"])
     notes = list(args.note)
 
+    from importlib.util import find_spec
+    have_nltk, have_spacy = find_spec("nltk") is not None, find_spec("spacy") is not None
+    if not have_nltk and not (work / "nltk.json").exists():
+        print("skip: nltk is not installed (pip install nltk spacy); it trains the perceptron")
+        return 0
+
     # NLTK perceptron + stand-alone variants
     if not (work / "nltk.json").exists():
         print("[nltk] training (5 iterations)...", file=sys.stderr)
@@ -567,7 +573,12 @@ def main():
         ("mini-json.gz", work / "mini-pruned.json.gz", "stdlib only (ours)"),
         ("mini-sqlite", work / "mini-pruned.sqlite", "stdlib only (ours)"),
     ]
-    if not args.no_spacy:
+    if not have_nltk:
+        cands = [c for c in cands if not c[0].startswith("nltk")]
+        notes.append("nltk not installed: NLTK rows skipped (mini rows use the saved weights)")
+    if not have_spacy and not args.no_spacy:
+        notes.append("spaCy not installed (pip install spacy): skipped")
+    elif not args.no_spacy:
         best, secs = train_spacy(work, args.treebank, args.spacy_minutes, args.spacy_config)
         if secs is not None:
             notes.append(f"spaCy training wall time: {secs:.0f} s")
