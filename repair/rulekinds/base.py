@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import operator
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +28,10 @@ WORD = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*"
 WORD_RE = regex.compile(WORD)
 
 KINDS: dict[str, type["Rule"]] = {}
+
+# (rule, seconds): a shorter time limit than its ``timeout`` for the rule now running, set by
+# repair.rulebook.run_rules when the rule's time budget for the document runs short
+LIMIT: ContextVar[tuple["Rule", float] | None] = ContextVar("ungarble_rule_limit", default=None)
 
 
 def kind(name: str) -> Callable[[type["Rule"]], type["Rule"]]:
@@ -89,6 +94,12 @@ class Rule:
     def setup(self) -> None:
         """Called once after loading; kinds precompute here (may raise ValueError)."""
 
+    def limit(self) -> float:
+        """Seconds the next regex call may take: ``timeout``, or what is left of the rule's
+        time budget for the document when that is less. Kinds pass it as ``timeout=``."""
+        held = LIMIT.get()
+        return held[1] if held is not None and held[0] is self else self.timeout
+
     def precheck(self, text: str, facts: "Facts") -> bool:
         """A cheap necessary condition: False only when ``find(text)`` is certain to find nothing.
 
@@ -112,13 +123,13 @@ class Rule:
                 # every match starts a line: try only there
                 pos = 0
                 while pos != -1:
-                    if pre.match(text, pos, timeout=self.timeout) is not None:
+                    if pre.match(text, pos, timeout=self.limit()) is not None:
                         return True
                     pos = text.find("\n", pos)
                     if pos != -1:
                         pos += 1
                 return False
-            return pre.search(text, timeout=self.timeout) is not None
+            return pre.search(text, timeout=self.limit()) is not None
         except TimeoutError:
             return True
 

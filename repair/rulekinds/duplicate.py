@@ -238,7 +238,7 @@ class DuplicateRule(Rule):
             return []
         out = []
         covered = 0
-        for m in _STARTS.finditer(text, timeout=self.timeout):
+        for m in _STARTS.finditer(text, timeout=self.limit()):
             s = m.start()
             if s < covered:
                 continue
@@ -277,7 +277,7 @@ class DuplicateRule(Rule):
         prev_end = None
         # copies that directly follow their original are the block rule's business
         repeats = self._block_regions(text, 1)
-        for m in _SENTENCE.finditer(text, timeout=self.timeout):
+        for m in _SENTENCE.finditer(text, timeout=self.limit()):
             sent = m.group()
             if any(s <= m.start() < e for s, e, _ in repeats):
                 prev_end = m.end()
