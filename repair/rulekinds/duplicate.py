@@ -36,6 +36,7 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0
 _FLAT_STARTS = r"[.!?\"”’)\]'\x1a] (?=(.{%d}))"
 # _BLANK in ``re`` (ASCII only: the same matches)
 _BLANK_RE = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
+_SPACES_RE = re.compile(r"\s{2,}|[^\S ]")  # every run of white space but a lone space: few matches
 # _STARTS, looser: after a closing mark and spaces, or a newline, before a word character
 # or an opening mark (the text start is checked apart)
 _BLOCK_STARTS = re.compile(r"(?:[.!?)\]\"”’][ \t]+|\n)(?=[\w\"“(])")
@@ -47,7 +48,7 @@ def _repeated_sentence_start(text: str, n: int, paragraphs: bool = False) -> boo
     ``paragraphs``, every paragraph start counts as a sentence start too."""
     if paragraphs:
         text = _BLANK_RE.sub(" \x1a ", text)
-    flat = " ".join(text.split())
+    flat = _SPACES_RE.sub(" ", text).strip(" ")  # " ".join(text.split()) without a list of every word
     size = 2 * n - 1  # the fewest characters n words take
     starts = _FLAT_STARTS % size
     keys = re.findall(starts, flat)
