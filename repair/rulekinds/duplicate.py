@@ -23,7 +23,7 @@ import re
 import regex
 
 from ..model import Finding
-from .base import Facts, Key, Rule, kind
+from .base import Facts, Key, Rule, casefold, kind
 
 _STARTS = regex.compile(r"(?:^|(?<=[.!?)\]\"”’][ \t]+|\n))(?=[\p{Lu}\"“(])")
 _SENTENCE = regex.compile(r"[^\s].*?(?:[.!?]+[\"”’)\]]*(?=\s|\Z)|\Z)", regex.DOTALL)
@@ -136,7 +136,7 @@ class DuplicateRule(Rule):
             # candidates share a sentence of >= min_words words (folded)
             if min_words < 1:
                 return True
-            folded = text.casefold()
+            folded = casefold(text)
             for a, b in (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("\u00a0", " ")):
                 if a in folded:
                     folded = folded.replace(a, b)
