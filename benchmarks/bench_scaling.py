@@ -233,6 +233,8 @@ def summary() -> None:
     rows = {r["mb"]: r for r in FIGURES["rows"]}
     t = FIGURES["targets"]
     print("\n== targets (issue 18) " + "=" * 56)
+    print("  (ratios are judged on CPU time, user + system, which other work on a shared machine disturbs\n"
+          "   far less than wall time; time limits on wall time)")
 
     def line(name: str, ok: bool | None, value: str) -> None:
         mark = "n/a " if ok is None else ("MET " if ok else "MISS")
@@ -243,8 +245,8 @@ def summary() -> None:
     if one and eight:
         ratio = eight["none"]["seconds"] / one["none"]["seconds"]
         cpu = eight["none"]["cpu"] / one["none"]["cpu"]
-        line("check --grammar none: 8 MB within 10 x the time of 1 MB", ratio <= 10,
-             f"{ratio:.1f} x (CPU {cpu:.1f} x)")
+        line("check --grammar none: 8 MB within 10 x the time of 1 MB", cpu <= 10,
+             f"{cpu:.1f} x CPU time ({ratio:.1f} x wall)")
         line("check --grammar none: 8 MB under 250 MB peak", eight["none"]["peak_mb"] < 250,
              f"{eight['none']['peak_mb']:.0f} MB")
     if hundred:
@@ -261,11 +263,13 @@ def summary() -> None:
     clean, bad = lines.get("40 KB, clean"), lines.get("40 KB with one `didnâ€™t`")
     if clean and bad:
         ratio = bad["none"]["seconds"] / clean["none"]["seconds"]
-        line("40 KB line with one mojibake word within 3 x without it", ratio <= 3, f"{ratio:.2f} x")
+        cpu = bad["none"]["cpu"] / clean["none"]["cpu"]
+        line("40 KB line with one mojibake word within 3 x without it", cpu <= 3,
+             f"{cpu:.2f} x CPU time ({ratio:.2f} x wall)")
     quarter = rows.get(0.25)
     if quarter and "ratio_wall" in quarter:
-        line("default check, 250 KB: >= 0.5 x Harper alone (paragraphs)", quarter["ratio_wall"] >= 0.5,
-             f"{quarter['ratio_wall']:.2f} x (CPU {quarter['ratio_cpu']:.2f} x)")
+        line("default check, 250 KB: >= 0.5 x Harper alone (paragraphs)", quarter["ratio_cpu"] >= 0.5,
+             f"{quarter['ratio_cpu']:.2f} x on CPU time ({quarter['ratio_wall']:.2f} x wall)")
     cat = FIGURES.get("catastrophic")
     if cat:
         line("40-paragraph catastrophic pattern within 6 s", cat["seconds"] <= 6 and cat["timeout_findings"] == 1,
@@ -279,7 +283,7 @@ def main() -> None:
                         help="largest document the Harper columns are measured on")
     parser.add_argument("--line-mb", type=float, default=20.0, help="size of the single long line")
     parser.add_argument("--harper-line", action="store_true", help="also run default check on the long line")
-    parser.add_argument("--timeout", type=float, default=1800.0, help="seconds before a run is stopped")
+    parser.add_argument("--timeout", type=float, default=1200.0, help="seconds before a run is stopped")
     parser.add_argument("--quick", action="store_true", help="10 KB to 1 MB, Harper to 250 KB, a 2 MB line")
     parser.add_argument("--skip", default="", help="comma-separated: documents,lines,catastrophic")
     parser.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
@@ -298,12 +302,12 @@ def main() -> None:
     print(f"text: {source}, garble in 30% of paragraphs; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     tmp = Path(tempfile.mkdtemp(prefix="ungarble-scaling-"))
     try:
-        if "documents" not in skip:
-            documents(paras, [float(x) for x in args.sizes.split(",")], args.harper_max_mb, tmp, args.timeout)
-        if "lines" not in skip:
-            long_lines(paras, tmp, args.line_mb, args.harper_line, args.timeout)
         if "catastrophic" not in skip:
             catastrophic(tmp)
+        if "lines" not in skip:
+            long_lines(paras, tmp, args.line_mb, args.harper_line, args.timeout)
+        if "documents" not in skip:  # last: the largest document takes longest
+            documents(paras, [float(x) for x in args.sizes.split(",")], args.harper_max_mb, tmp, args.timeout)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     FIGURES["machine"]["load_after"] = os.getloadavg() if hasattr(os, "getloadavg") else None
