@@ -12,7 +12,8 @@ a shared machine) and peak resident memory. Prints a Markdown table:
    ``check`` (Harper) and, beside it in the same run, Harper alone linting the same file paragraph by
    paragraph and as one text (harper-py ``organized_lints``, its import and dictionary included, as
    ungarble's figure includes them);
-2. long lines: a 40 KB line with and without one mojibake word (``didnâ€™t``), and a 20 MB line;
+2. long lines: 40 KB of clean prose with and without one mojibake word (``didnâ€™t``), and a 20 MB
+   line of the garbled text;
 3. a rule pack whose pattern backtracks catastrophically (``(a+)+$``) on 40 paragraphs.
 
 Text: paragraphs of ``../shared/corpora/clean-prose/`` when there (set UNGARBLE_CORPORA), otherwise
@@ -196,15 +197,17 @@ def documents(paras: list[str], sizes: list[float], harper_max: float, tmp: Path
         path.unlink()
 
 
-def long_lines(paras: list[str], tmp: Path, line_mb: float, harper_line: bool, timeout: float) -> None:
+def long_lines(clean: list[str], paras: list[str], tmp: Path, line_mb: float, harper_line: bool,
+               timeout: float) -> None:
     ung = ungarble_cmd()
     print("\n| one line | `check --grammar none` | default `check` (Harper) |")
     print("| --- | ---: | ---: |")
-    cases = [("40 KB, clean", 40_000, None, 120.0), ("40 KB with one `didnâ€™t`", 40_000, "didnâ€™t", 120.0),
-             (f"{line_mb:g} MB", int(line_mb * 1_000_000), None, timeout)]
-    for name, chars, insert, limit in cases:
+    cases = [("40 KB of clean prose", clean, 40_000, None, 120.0),
+             ("the same with one `didnâ€™t`", clean, 40_000, "didnâ€™t", 120.0),
+             (f"{line_mb:g} MB, garble in 30% of its paragraphs", paras, int(line_mb * 1_000_000), None, timeout)]
+    for name, source, chars, insert, limit in cases:
         path = tmp / "line.txt"
-        write_line(path, paras, chars, insert)
+        write_line(path, source, chars, insert)
         r = {"name": name, "chars": chars, "none": measure(ung + ["check", "--grammar", "none", str(path)], limit)}
         if harper_line or chars <= 40_000:
             r["default"] = measure(ung + ["check", str(path)], min(limit, 300.0))
@@ -260,7 +263,7 @@ def summary() -> None:
         r = big["none"]
         line(f"check --grammar none: a {big['name']} line within 120 s", not r["timed_out"] and r["seconds"] <= 120,
              f"{r['seconds']:.1f} s, {r['peak_mb']:.0f} MB")
-    clean, bad = lines.get("40 KB, clean"), lines.get("40 KB with one `didnâ€™t`")
+    clean, bad = lines.get("40 KB of clean prose"), lines.get("the same with one `didnâ€™t`")
     if clean and bad:
         ratio = bad["none"]["seconds"] / clean["none"]["seconds"]
         cpu = bad["none"]["cpu"] / clean["none"]["cpu"]
@@ -298,14 +301,14 @@ def main() -> None:
     source, paras = prose_paragraphs()
     if not paras:
         source, paras = "generated prose", generated_paragraphs(4000)
-    paras = garbled(paras)
+    clean, paras = paras, garbled(paras)
     print(f"text: {source}, garble in 30% of paragraphs; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     tmp = Path(tempfile.mkdtemp(prefix="ungarble-scaling-"))
     try:
         if "catastrophic" not in skip:
             catastrophic(tmp)
         if "lines" not in skip:
-            long_lines(paras, tmp, args.line_mb, args.harper_line, args.timeout)
+            long_lines(clean, paras, tmp, args.line_mb, args.harper_line, args.timeout)
         if "documents" not in skip:  # last: the largest document takes longest
             documents(paras, [float(x) for x in args.sizes.split(",")], args.harper_max_mb, tmp, args.timeout)
     finally:
