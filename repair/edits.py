@@ -8,6 +8,7 @@ the next pass of the fixed-point loop finds them again if they still apply.
 from __future__ import annotations
 
 import bisect
+import functools
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -90,8 +91,9 @@ class OffsetMap:
             return old_end if new_start == new_end else old_start
         return old_end if is_end else old_start
 
-    @property
+    @functools.cached_property
     def _starts(self) -> list[int]:
+        # built once per map (a property rebuilt it on every lookup: O(edits x findings))
         return [s[0] for s in self.segments]
 
     def span(self, span: Span) -> Span:

@@ -102,14 +102,14 @@ def find(text: str, options: Options) -> list[Finding]:
 
 def _hunks(old: str, new: str) -> Iterator[tuple[int, int, str]]:
     """Changed regions, widened to whole words so an edit reads 'didnâ€™t' -> 'didn’t'."""
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     regions: list[list[int]] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            continue
-        while i1 > 0 and j1 > 0 and not old[i1 - 1].isspace() and old[i1 - 1] == new[j1 - 1]:
+    for i1, i2, j1, j2 in _changes(old, new):
+        # widen to the word (a word is short; the bound keeps a line without spaces linear)
+        low = max(0, i1 - _MAX_WIDEN)
+        while i1 > low and j1 > 0 and not old[i1 - 1].isspace() and old[i1 - 1] == new[j1 - 1]:
             i1, j1 = i1 - 1, j1 - 1
-        while i2 < len(old) and j2 < len(new) and not old[i2].isspace() and old[i2] == new[j2]:
+        high = i2 + _MAX_WIDEN
+        while i2 < min(len(old), high) and j2 < len(new) and not old[i2].isspace() and old[i2] == new[j2]:
             i2, j2 = i2 + 1, j2 + 1
         if regions and i1 <= regions[-1][1]:
             regions[-1][1], regions[-1][3] = max(regions[-1][1], i2), max(regions[-1][3], j2)
@@ -117,6 +117,100 @@ def _hunks(old: str, new: str) -> Iterator[tuple[int, int, str]]:
             regions.append([i1, i2, j1, j2])
     for i1, i2, j1, j2 in regions:
         yield i1, i2, new[j1:j2]
+
+
+# The diff behind _hunks works in small windows: ftfy changes a few characters here and there
+# in a line that is otherwise the same, and difflib over a whole long line costs its square
+# (29 s for one mojibake word in a 25 KB line).
+_WINDOW = 32          # characters of each side a changed region is first looked at in
+_MAX_WINDOW = 4096    # the window grows (x4) to this when no resynchronisation is in sight
+_RESYNC = 8           # an unchanged run this long ends a changed region
+_MAX_WIDEN = 100      # a hunk widens to its whole word, up to this many characters each way
+
+
+def _same_run(a: str, b: str, i: int, j: int, limit: int) -> int:
+    """Length of the common prefix of ``a[i:]`` and ``b[j:]`` (at most ``limit``), compared in
+    blocks at C speed."""
+    n, step = 0, 64
+    while n < limit:
+        k = min(step, limit - n)
+        if a[i + n:i + n + k] == b[j + n:j + n + k]:
+            n += k
+            step *= 2
+        elif k == 1:
+            break
+        else:
+            step = k // 2
+    return n
+
+
+def _same_tail(a: str, b: str, limit: int) -> int:
+    """Length of the common suffix of ``a`` and ``b`` (at most ``limit``)."""
+    n, step = 0, 64
+    la, lb = len(a), len(b)
+    while n < limit:
+        k = min(step, limit - n)
+        if a[la - n - k:la - n] == b[lb - n - k:lb - n]:
+            n += k
+            step *= 2
+        elif k == 1:
+            break
+        else:
+            step = k // 2
+    return n
+
+
+def _sync(a: str, b: str, blocks: list) -> "difflib.Match | None":
+    """The unchanged run a changed region ends at: the first one of ``_RESYNC`` characters;
+    failing that (mojibake on every word), the last one holding whitespace in the first half
+    of the window, so dense damage goes forward in small windows (difflib's cost grows with
+    the cube of a repetitive window)."""
+    sync = next((x for x in blocks if x.size >= _RESYNC), None)
+    if sync is None:
+        half_a, half_b = len(a) // 2, len(b) // 2
+        for x in blocks:
+            if x.a + x.size > half_a or x.b + x.size > half_b:
+                break
+            if any(c.isspace() for c in a[x.a:x.a + x.size]):
+                sync = x
+    return sync
+
+
+def _changes(old: str, new: str) -> Iterator[tuple[int, int, int, int]]:
+    """The changed regions ``(i1, i2, j1, j2)`` of ``old`` -> ``new``, in order, found with
+    ``difflib`` in windows around each difference: the cost grows with the changes, not the line."""
+    tail = _same_tail(old, new, min(len(old), len(new)))
+    i_end, j_end = len(old) - tail, len(new) - tail
+    i = j = 0
+    while True:
+        k = _same_run(old, new, i, j, min(i_end - i, j_end - j))
+        i, j = i + k, j + k
+        if i >= i_end and j >= j_end:
+            return
+        width = _WINDOW
+        while True:
+            a, b = old[i:min(i + width, i_end)], new[j:min(j + width, j_end)]
+            whole = i + len(a) >= i_end and j + len(b) >= j_end
+            blocks = difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()[:-1]
+            sync = _sync(a, b, blocks)
+            if sync is None and not whole and width < _MAX_WINDOW:
+                width *= 4
+                continue
+            if sync is None and not whole:
+                sync = blocks[-1] if blocks else None  # no long unchanged run in reach: settle
+            pa = pb = 0
+            for x in blocks:
+                if x.a > pa or x.b > pb:
+                    yield i + pa, i + x.a, j + pb, j + x.b
+                pa, pb = x.a + x.size, x.b + x.size
+                if x is sync:
+                    break
+            if sync is None:
+                if len(a) > pa or len(b) > pb:
+                    yield i + pa, i + len(a), j + pb, j + len(b)
+                pa, pb = len(a), len(b)
+            i, j = i + pa, j + pb
+            break
 
 
 _HTML_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);?")

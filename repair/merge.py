@@ -21,6 +21,7 @@ A grammar checker's suggestion is dropped, finding and all, when
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from typing import Callable, Sequence
@@ -162,22 +163,37 @@ def breaks_name(text: str, fix: Edit) -> bool:
     return False
 
 
-def _paragraph(text: str, span: Span) -> tuple[int, int]:
-    start = 0
-    for m in _BLANK_LINE.finditer(text, 0, span.start):
-        start = m.end()
-    m = _BLANK_LINE.search(text, span.end)
-    end = m.start() if m else len(text)
-    return start, max(end, span.end)
+class _Blanks:
+    """The blank lines of one text, found once: a paragraph lookup is a binary search, not a
+    scan of everything before the finding (which made merging O(text x findings))."""
+
+    def __init__(self, text: str) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for m in _BLANK_LINE.finditer(text):
+            self.starts.append(m.start())
+            self.ends.append(m.end())
+        self.length = len(text)
+
+    def paragraph(self, span: Span) -> tuple[int, int]:
+        i = bisect.bisect_right(self.ends, span.start) - 1
+        start = self.ends[i] if i >= 0 else 0
+        j = bisect.bisect_left(self.starts, span.end)
+        end = self.starts[j] if j < len(self.starts) else self.length
+        return start, max(end, span.end)
+
+
+def _paragraph(text: str, span: Span, blanks: _Blanks | None = None) -> tuple[int, int]:
+    return (blanks or _Blanks(text)).paragraph(span)
 
 
 _WINDOW = 160  # characters of context either side: enough for any rule that could undo a word fix
 
 
-def _window(text: str, span: Span) -> tuple[int, int]:
+def _window(text: str, span: Span, blanks: _Blanks | None = None) -> tuple[int, int]:
     """The fix's paragraph, cut to a window around it at whitespace, so that a long paragraph
     with many grammar findings is not re-checked whole for each one."""
-    start, end = _paragraph(text, span)
+    start, end = _paragraph(text, span, blanks)
     if span.start - start > _WINDOW:
         cut = text.rfind(" ", start, span.start - _WINDOW)
         start = cut + 1 if cut >= 0 else start
@@ -195,6 +211,7 @@ class _Undo:
         self.options = options
         self.fixer = _safe_fixer(options)
         self.cache: dict[str, str] = {}
+        self.blanks = _Blanks(text)
 
     def _fixed(self, para: str) -> str:
         if para not in self.cache:
@@ -204,7 +221,7 @@ class _Undo:
     def would_undo(self, fix: Edit) -> bool:
         if self.fixer is None:
             return False
-        start, end = _window(self.text, fix.span)
+        start, end = _window(self.text, fix.span, self.blanks)
         para = self.text[start:end]
         local = Edit(fix.span.shift(-start), fix.replacement, fix.rule, fix.safety)
         edited = edit_engine.apply(para, [local])

@@ -178,6 +178,13 @@ def applicable(findings: Iterable[Finding], options: Options) -> list[Edit]:
 
 def run(text: str, options: Options, checks: Sequence[Check]) -> Result:
     """Find everything, apply what the options allow, repeat until nothing changes."""
+    from .rulebook import document_budget
+
+    with document_budget(text):  # rule time budgets are per document, over every pass
+        return _run(text, options, checks)
+
+
+def _run(text: str, options: Options, checks: Sequence[Check]) -> Result:
     collected: dict[tuple, Finding] = {}
     applied: list[Edit] = []
 

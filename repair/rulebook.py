@@ -9,7 +9,9 @@ the line and the reason for every problem found.
 Matching is bounded: each rule runs under the ``regex`` module's timeout, and
 an overrun becomes a :class:`RuleTimeout`, which :func:`run_rules` turns into an
 error finding ``internal.rule-timeout`` naming the rule, while the other rules
-still run.
+still run. The budget is per document, not per paragraph (see :class:`RuleBudget`):
+after its first timeout a rule is off for the rest of the document (reported once),
+and after timeouts in ``RUN_STRIKES`` documents, for the rest of the run.
 
 Speed: :func:`run_rules` asks each rule's ``gate`` first (its kind's exact
 ``precheck`` on facts computed once per text and shared by all rules, then its
@@ -18,13 +20,17 @@ almost every rule is skipped on almost every paragraph.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import os
 import pkgutil
+import threading
+import time
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import regex
 import yaml
@@ -82,11 +88,12 @@ class RuleFileError(ValueError):
 class RuleTimeout(RuntimeError):
     """A rule's matching ran past its time budget."""
 
-    def __init__(self, rule: Rule):
+    def __init__(self, rule: Rule, what: str = ""):
         self.rule = rule
         super().__init__(
-            f"rule {rule.id} ({rule.path}:{rule.line}) ran longer than {rule.timeout:g}s and was stopped; "
-            "its pattern probably backtracks catastrophically"
+            f"rule {rule.id} ({rule.path}:{rule.line}) "
+            + (what or f"ran longer than {rule.timeout:g}s and was stopped; its pattern probably "
+                       "backtracks catastrophically; it is off for the rest of this document")
         )
 
 
@@ -429,21 +436,100 @@ def timeout_finding(exc: RuleTimeout) -> Finding:
     return Finding(TIMEOUT_RULE, _base.SOURCE, "error", str(exc), Span(0, 0), "")
 
 
+# A rule may spend this many times its ``timeout`` on one document, or ``timeout`` per
+# CHARS_PER_TIMEOUT characters of it when that is more (a rule costs well under a microsecond
+# a character: the slowest built-in one about 0.2).
+DOC_BUDGET_TIMEOUTS = 5
+CHARS_PER_TIMEOUT = 200_000
+# After timing out in this many documents of one run (process), a rule is off for the rest of it.
+RUN_STRIKES = 3
+_strikes: dict[tuple[str, str], int] = {}
+_strikes_lock = threading.Lock()
+
+
+class RuleBudget:
+    """What each rule may still spend on one document, and which rules are off for it."""
+
+    def __init__(self, chars: int = 0) -> None:
+        self.chars = chars
+        self.spent: dict[int, float] = {}
+        self.off: set[int] = set()
+
+    def allowance(self, rule: Rule) -> float:
+        return rule.timeout * max(DOC_BUDGET_TIMEOUTS, self.chars / CHARS_PER_TIMEOUT)
+
+
+_BUDGET: ContextVar[RuleBudget | None] = ContextVar("ungarble_rule_budget", default=None)
+
+
+@contextlib.contextmanager
+def document_budget(text: str) -> Iterator[RuleBudget]:
+    """Run every :func:`run_rules` call inside as part of one document (e.g. its paragraphs)."""
+    budget = RuleBudget(len(text))
+    token = _BUDGET.set(budget)
+    try:
+        yield budget
+    finally:
+        _BUDGET.reset(token)
+
+
+def _strike(rule: Rule) -> None:
+    with _strikes_lock:
+        _strikes[rule.id, rule.path] = _strikes.get((rule.id, rule.path), 0) + 1
+
+
+def reset_strikes() -> None:
+    """Forget the timeouts of this run (a new run starts with every rule on)."""
+    with _strikes_lock:
+        _strikes.clear()
+
+
+def spent_what(allowance: float) -> str:
+    return f"used up its time budget for this document ({allowance:.3g}s) and is off for the rest of it"
+
+
 def run_rules(rules: Iterable[Rule], text: str) -> list[Finding]:
     """Run rules over one text, in order; a rule that times out yields an error finding naming it.
 
     Each rule's ``gate`` (exact prechecks on facts shared by all rules) decides first
     whether it can fire at all; the findings are the same as running every rule.
+    Inside :func:`document_budget` the text is part of that document: a rule that timed out
+    (or spent its budget) on an earlier part does not run again, and is not reported again.
     """
     found: list[Finding] = []
     facts = Facts(text)
+    budget = _BUDGET.get() or RuleBudget(len(text))
     for rule in rules:
+        key = id(rule)
+        if key in budget.off:
+            continue
+        if _strikes.get((rule.id, rule.path), 0) >= RUN_STRIKES:
+            budget.off.add(key)
+            found.append(timeout_finding(RuleTimeout(rule, f"timed out in {RUN_STRIKES} documents of this run "
+                                                           "and is off for the rest of it; not run here")))
+            continue
+        left = budget.allowance(rule) - budget.spent.get(key, 0.0)
+        if left <= 0:
+            budget.off.add(key)
+            found.append(timeout_finding(RuleTimeout(rule, spent_what(budget.allowance(rule)))))
+            continue
+        token = _base.LIMIT.set((rule, left)) if left < rule.timeout else None
+        start = time.perf_counter()
         try:
             if not rule.gate(text, facts):
                 continue
             found.extend(rule.find(text))
         except TimeoutError:
-            found.append(timeout_finding(RuleTimeout(rule)))
+            budget.off.add(key)
+            if token is None:
+                _strike(rule)
+                found.append(timeout_finding(RuleTimeout(rule)))
+            else:  # stopped by what was left of its budget, not by its own timeout
+                found.append(timeout_finding(RuleTimeout(rule, spent_what(budget.allowance(rule)))))
+        finally:
+            budget.spent[key] = budget.spent.get(key, 0.0) + time.perf_counter() - start
+            if token is not None:
+                _base.LIMIT.reset(token)
     return found
 
 
@@ -453,6 +539,11 @@ _BLANK_LINES = regex.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
 def find_in_text(rules: Sequence[Rule], text: str) -> list[Finding]:
     """Run rules as the pipeline does: paragraph rules on each blank-line-separated block
     (spans shifted back to ``text``), document rules on the whole text."""
+    with document_budget(text):
+        return _find_in_text(rules, text)
+
+
+def _find_in_text(rules: Sequence[Rule], text: str) -> list[Finding]:
     para = [r for r in rules if r.scope == "paragraph"]
     doc = [r for r in rules if r.scope != "paragraph"]
     found: list[Finding] = []

@@ -74,3 +74,25 @@ def test_no_edits_is_identity_and_unchanged_text_maps_back(case):
         if i not in inserted:
             span = m.span(Span(i, i + 1))
             assert text[span.start:span.end] == ch
+
+
+class _CountingSegments(tuple):
+    """Segments that count how often something walks all of them."""
+
+    walks = 0
+
+    def __iter__(self):
+        type(self).walks += 1
+        return super().__iter__()
+
+
+def test_offset_map_walks_its_segments_once_not_once_per_lookup():
+    # issue 18 item 1: the list of segment starts was rebuilt on every lookup, so mapping
+    # F findings through E edits cost O(E x F); now it is built once per map
+    edits = [edit(i * 10, i * 10 + 2, "x") for i in range(1000)]
+    built = OffsetMap.from_edits(edits)
+    m = OffsetMap(_CountingSegments(built.segments))
+    _CountingSegments.walks = 0
+    for i in range(500):
+        assert m.span(Span(i * 9, i * 9 + 3)) == built.span(Span(i * 9, i * 9 + 3))
+    assert _CountingSegments.walks <= 1

@@ -98,3 +98,53 @@ def test_mojibake_next_to_an_entity_is_selected_ignored_and_fails_as_an_error():
 def test_a_word_with_two_kinds_of_damage_is_named_by_the_graver(line, word):
     found = {f.text: f for f in encoding.find(line, Options())}
     assert found[word].rule == "encoding.mojibake" and found[word].severity == "error"
+
+
+def test_a_mojibake_word_in_a_long_line_is_diffed_near_the_word_not_over_the_line(monkeypatch):
+    # issue 18 item 3: difflib over the whole line cost its square (29 s for one word in 25 KB)
+    import difflib
+
+    from repair import encoding
+
+    work = []
+
+    class Counting(difflib.SequenceMatcher):
+        def set_seqs(self, a, b):
+            work.append(len(a) * len(b))
+            super().set_seqs(a, b)
+
+    monkeypatch.setattr(encoding.difflib, "SequenceMatcher", Counting)
+    words = "the quick brown fox jumps over a lazy dog and runs far away. ".split(" ")
+    prose = " ".join(words[i % len(words)] for i in range(8000))
+    for size in (4_000, 40_000):
+        line = prose[:size // 2] + " didnâ€™t " + prose[size // 2:size]
+        work.clear()
+        findings = encoding.find(line, Options())
+        assert [(f.text, f.fix.replacement) for f in findings] == [("didnâ€™t", "didn’t")]
+        assert line[findings[0].span.start:findings[0].span.end] == "didnâ€™t"
+        assert sum(work) < 100_000  # whole-line difflib: 16,000,000 and 1,600,000,000
+    # mojibake on every word: the work grows with the line, not with its square
+    sizes = {}
+    for n in (50, 200):
+        work.clear()
+        hunks = list(encoding._hunks("Ã©tÃ© " * n + "end", "été " * n + "end"))
+        assert len(hunks) == n
+        sizes[n] = sum(work)
+    assert sizes[200] < 6 * sizes[50]  # whole-line difflib: 16 x
+
+
+def test_hunks_rebuild_the_repair_and_stay_word_sized():
+    from repair.encoding import _hunks
+
+    cases = [("cafÃ© and naÃ¯ve", "café and naïve"), ("aa", "aaa"), ("", "x"), ("x", ""),
+             ("Ã©tÃ© " * 300 + "end", "été " * 300 + "end"), ("a\x1b[31mred\x1b[0m b", "ared b")]
+    for old, new in cases:
+        hunks = list(_hunks(old, new))
+        out, pos = [], 0
+        for i1, i2, text in hunks:
+            assert i1 >= pos
+            out += [old[pos:i1], text]
+            pos = i2
+        assert "".join(out) + old[pos:] == new
+    assert list(_hunks("cafÃ© and naÃ¯ve", "café and naïve")) == [(0, 5, "café"), (10, 16, "naïve")]
+    assert len(list(_hunks("Ã©tÃ© " * 300 + "end", "été " * 300 + "end"))) == 300

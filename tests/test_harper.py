@@ -249,3 +249,42 @@ def test_grammatical_and_name_doubles_are_not_repetitions(harper_check):
     text = "She had had enough of Baden Baden, and the the rest was a a mess."
     found = {f.text for f in harper_check.check(text, Options()) if "Repeat" in f.rule}
     assert found == {"the the", "a a"}
+
+
+class _CountingLinter:
+    def __init__(self, linter, seen):
+        self._linter, self._seen = linter, seen
+
+    def organized_lints(self, text, **kw):
+        self._seen.append(text)
+        return self._linter.organized_lints(text, **kw)
+
+
+def test_later_passes_lint_only_the_paragraphs_an_edit_changed(monkeypatch):
+    # issue 18 item 2: Harper linted the whole document once per fix pass
+    from repair.api import analyse
+    from repair.checks import harper as harper_module
+
+    real = linter_for("us")
+    seen: list[str] = []
+    monkeypatch.setattr(harper_module, "linter_for", lambda dialect: _CountingLinter(real, seen))
+    paras = [f"Paragraph {i} tells of a quiet harbour town where the boats come home at night." for i in range(30)]
+    paras[10] = "The report said it was ready , and the council agreed ."
+    text = "\n\n".join(paras) + "\n"
+    result = analyse(text, Options())
+    assert result.passes >= 1  # a safe edit (the space before the comma) made a second pass
+    linted = sum(len(t) for t in seen)
+    assert linted < len(text) + 200  # was (passes + 1) x the document
+    assert any(t.startswith("The report said it was ready,") for t in seen)
+
+
+def test_paragraph_by_paragraph_lints_match_the_whole_text():
+    text = (ROOT / "samples" / "rules-mt.txt").read_text(encoding="utf-8")
+    text = text + "\n\nHe said that that was fine and and left.\n\nAn other paragraf with teh typo.\n"
+    check = HarperCheck.for_options(Options())
+    whole = linter_for("us").organized_lints(text, language="plaintext")
+    expected = sorted((lint.span.start, lint.span.end, rule) for rule, lints in whole.items() for lint in lints)
+    got = sorted((lint.span.start, lint.span.end, rule) for rule, lint in check.raw_lints(text, Options()))
+    assert got == expected and len(got) > 3
+    for rule, lint in check.raw_lints(text, Options()):
+        assert text[lint.span.start:lint.span.end] == lint.problem_text

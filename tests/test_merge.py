@@ -154,3 +154,31 @@ def test_the_same_rule_has_one_severity_whatever_else_fired():
     found = [f for f in check("We went to to the shop.\n\nIt was the the end of it.\n")
              if f.rule == "mt.repeated-phrase"]
     assert len(found) == 2 and {f.severity for f in found} == {"warning"}
+
+
+def test_finding_the_paragraph_of_each_grammar_fix_does_not_rescan_the_text(monkeypatch):
+    # issue 18: each grammar finding scanned every blank line before it (O(text x findings))
+    from repair import merge
+
+    scans = []
+    real = merge._BLANK_LINE
+
+    class Counting:
+        def finditer(self, text, *args):
+            scans.append(len(text))
+            return real.finditer(text, *args)
+
+        def search(self, text, *args):
+            scans.append(len(text))
+            return real.search(text, *args)
+
+    monkeypatch.setattr(merge, "_BLANK_LINE", Counting())
+    paras = [f"Paragraph {i} has words in it." for i in range(200)]
+    text = "\n\n".join(paras)
+    undo = merge._Undo(text, Options(grammar="none"))
+    for i in range(0, 200, 10):
+        start = text.index(f"Paragraph {i} ") + len(f"Paragraph {i} ")
+        assert not undo.would_undo(Edit(Span(start, start + 3), "had", "harper.x", "suggest"))
+        assert merge._paragraph(text, Span(start, start + 3), undo.blanks) == (
+            start - len(f"Paragraph {i} "), start - len(f"Paragraph {i} ") + len(paras[i]))
+    assert len(scans) <= 1  # was two scans per fix

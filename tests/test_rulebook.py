@@ -283,3 +283,67 @@ def test_a_huge_word_list_is_not_read(tmp_path, monkeypatch):
     write(tmp_path, "rep.allow.txt", "# legitimate\ndog\n")
     (problem,) = problems_of(tmp_path)[0]
     assert problem.line == 5 and "word list file too large" in problem.reason
+
+
+FAST_CATASTROPHIC = CATASTROPHIC.replace("timeout: 0.2", "timeout: 0.05")
+
+
+def _counting(options):
+    """The house.slow rule of ``options``, with a counter of how often it runs."""
+    (rule,) = [r for r in RuleChecks.rules(options) if r.id == "house.slow"]
+    calls = []
+    real = type(rule).find
+
+    def find(text):
+        calls.append(len(text))
+        return real(rule, text)
+
+    rule.find = find
+    return calls
+
+
+def test_a_rule_that_times_out_is_off_for_the_rest_of_the_document_and_reported_once(tmp_path):
+    # issue 18 item 4: the budget was per paragraph, so (a|a)+ cost its timeout on each of 40
+    from repair.api import analyse
+
+    write(tmp_path, "slow.yaml", FAST_CATASTROPHIC)
+    options = Options(rules_dirs=(str(tmp_path),), grammar="none")
+    calls = _counting(options)
+    text = "\n\n".join(f"Paragraph {i} met at the at the station " + "a" * 40 + " today." for i in range(40))
+    result = analyse(text, options)
+    timeouts = [f for f in result.findings if f.rule == TIMEOUT_RULE]
+    assert len(timeouts) == 1 and "house.slow" in timeouts[0].message
+    assert "off for the rest of this document" in timeouts[0].message
+    assert len(calls) == 1  # was 40
+    # the other rules still ran on every paragraph
+    assert sum(f.rule == "mt.repeated-phrase" for f in result.findings) == 40
+
+
+def test_a_rule_that_timed_out_in_several_documents_is_off_for_the_run(tmp_path):
+    from repair.api import analyse
+    from repair.rulebook import RUN_STRIKES
+
+    write(tmp_path, "slow.yaml", FAST_CATASTROPHIC)
+    options = Options(rules_dirs=(str(tmp_path),), grammar="none")
+    calls = _counting(options)
+    doc = "A station " + "a" * 40 + " today."
+    for n in range(RUN_STRIKES + 2):
+        timeouts = [f for f in analyse(f"{n}. {doc}", options).findings if f.rule == TIMEOUT_RULE]
+        assert len(timeouts) == 1  # every document says the rule did not (fully) run on it
+    assert len(calls) == RUN_STRIKES
+    assert "off for the rest of it" in timeouts[0].message and str(tmp_path / "slow.yaml") in timeouts[0].message
+
+
+def test_a_slow_rule_stops_when_its_budget_for_the_document_is_spent(tmp_path, monkeypatch):
+    from repair import rulebook
+
+    monkeypatch.setattr(rulebook, "DOC_BUDGET_TIMEOUTS", 0.0)  # no budget beyond the text's share
+    write(tmp_path, "slow.yaml", FAST_CATASTROPHIC)
+    options = Options(rules_dirs=(str(tmp_path),), grammar="none")
+    calls = _counting(options)
+    paragraphs = ["Clean words here."] * 3
+    with rulebook.document_budget("x"):  # a one-character document: its budget is next to nothing
+        found = [f for p in paragraphs for f in RuleChecks.for_options(options)[0].check(p, options)]
+    timeouts = [f for f in found if f.rule == TIMEOUT_RULE and "house.slow" in f.message]
+    assert len(timeouts) == 1 and "time budget" in timeouts[0].message
+    assert len(calls) <= 2

@@ -14,17 +14,21 @@ measured noisy on clean prose are quiet by default (``QUIET_RULES``), and a few 
 are filtered where they are wrong on their face (``_false_alarm``).
 
 Harper is imported lazily, and one ``Linter`` per dialect is built per process (the
-construction and the first lint cost about a second).
+construction and the first lint cost about a second). It lints paragraph by paragraph
+(neighbouring ones in chunks), cached by paragraph text, so a later pass of the fixed-point
+loop lints only the paragraphs an edit changed; names are still judged over the whole document.
 """
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import sys
 import threading
 from concurrent.futures import Future
-from typing import Any, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Sequence
 
 from ..model import Edit, Finding, Severity, Span
 from ..options import Options
@@ -169,9 +173,50 @@ def rule_id(kind: str, rule: str | None) -> str:
     return f"harper.{kind}.{rule}" if rule else f"harper.{kind}"
 
 
+@dataclass(frozen=True)
+class Lint:
+    """A Harper lint, movable: its span in code points of the text it is reported against."""
+
+    lint_kind: str
+    span: Span
+    problem_text: str
+    message: str
+    suggestions: tuple[Any, ...]
+
+    @classmethod
+    def of(cls, lint: Any) -> "Lint":
+        return cls(lint.lint_kind, Span(lint.span.start, lint.span.end), lint.problem_text, lint.message,
+                   tuple(lint.suggestions))
+
+    def moved(self, by: int) -> "Lint":
+        return dataclasses.replace(self, span=self.span.shift(by)) if by else self
+
+
+# Markdown that can run on past a blank line (a fence, a raw HTML block, a comment): a paragraph
+# holding one is linted alone, so what it opens cannot swallow its neighbours in a chunk, and its
+# lints do not depend on which neighbours it was linted with.
+_MARKDOWN_SPANNING = re.compile(r"```|~~~|<!--|<(?:pre|script|style|textarea)\b", re.IGNORECASE)
+
+
+def _chunks(todo: list[int], spans: Sequence[Span], size: int,
+            alone: Callable[[int], bool] = lambda i: False) -> Iterator[list[int]]:
+    """Runs of neighbouring paragraphs (indices into ``spans``) of about ``size`` characters."""
+    group: list[int] = []
+    for i in todo:
+        single = alone(i)
+        if group and (single or alone(group[-1]) or i != group[-1] + 1
+                      or spans[i].end - spans[group[0]].start > size):
+            yield group
+            group = []
+        group.append(i)
+    if group:
+        yield group
+
+
 class HarperCheck:
     name = "harper"
     scope = "document"
+    CHUNK = 3000  # characters of neighbouring paragraphs linted in one call
 
     def __init__(self, dialect: str = "us", *, names: bool = True, quiet_rules: frozenset[str] = QUIET_RULES,
                  quiet_kinds: frozenset[str] = QUIET_KINDS) -> None:
@@ -181,6 +226,8 @@ class HarperCheck:
         self.quiet_kinds = quiet_kinds
         # Harper's Linter is not thread-safe; serialise calls on the shared one.
         self._lock = threading.Lock()
+        # (language, paragraph text) -> its lints, for the paragraphs of the last document
+        self._cache: dict[tuple[str, str], list[tuple[str, Lint]]] = {}
 
     @classmethod
     def for_options(cls, options: Options) -> "HarperCheck":
@@ -188,15 +235,55 @@ class HarperCheck:
         prepare(options.dialect)  # fail now (BackendUnavailable) rather than mid-run; build meanwhile
         return check
 
-    def raw_lints(self, text: str, options: Options) -> list[tuple[str, Any]]:
-        """(Harper rule name, Lint) pairs for ``text``, as Harper reports them."""
-        linter = linter_for(self.dialect)
+    def raw_lints(self, text: str, options: Options) -> list[tuple[str, "Lint"]]:
+        """(Harper rule name, lint) pairs for ``text``, linted paragraph by paragraph.
+
+        The fixed-point loop hands the whole document over once per pass, and a later pass has
+        changed only a few paragraphs: lints are cached by paragraph text (for the paragraphs of
+        the last document seen), and only new paragraphs are linted, consecutive ones together
+        in chunks of about ``CHUNK`` characters (a call costs milliseconds, and a long text
+        more per character). A lint that crosses a blank line between paragraphs is dropped.
+        """
+        from ..pipeline import paragraphs
+
         language = "markdown" if options.markdown else "plaintext"
-        with self._lock, quiet_stdout():
-            organized = linter.organized_lints(text, language=language)
-        pairs = [(rule, lint) for rule, lints in organized.items() for lint in lints]
+        spans = paragraphs(text)
+        keys = [(language, text[sp.start:sp.end]) for sp in spans]
+        cache, used = self._cache, {}
+        todo: list[int] = []
+        for i, key in enumerate(keys):
+            if key in used:
+                continue
+            if key in cache:
+                used[key] = cache[key]
+            else:
+                used[key] = []
+                todo.append(i)
+        if options.markdown:
+            def alone(i: int) -> bool:
+                return _MARKDOWN_SPANNING.search(keys[i][1]) is not None
+        else:
+            def alone(i: int) -> bool:
+                return False
+        for group in _chunks(todo, spans, self.CHUNK, alone):
+            first, last = spans[group[0]], spans[group[-1]]
+            for rule, lint in self._lint(text[first.start:last.end], language):
+                start, end = first.start + lint.span.start, first.start + lint.span.end
+                for i in group:
+                    sp = spans[i]
+                    if sp.start <= start and end <= sp.end:
+                        used[keys[i]].append((rule, lint.moved(first.start - sp.start)))
+                        break
+        self._cache = used
+        pairs = [(rule, lint.moved(sp.start)) for sp, key in zip(spans, keys) for rule, lint in used[key]]
         pairs.sort(key=lambda p: (p[1].span.start, p[1].span.end, p[0]))
         return pairs
+
+    def _lint(self, text: str, language: str) -> list[tuple[str, "Lint"]]:
+        linter = linter_for(self.dialect)
+        with self._lock, quiet_stdout():
+            organized = linter.organized_lints(text, language=language)
+        return [(rule, Lint.of(lint)) for rule, lints in organized.items() for lint in lints]
 
     def _wanted(self, rid: str, kind: str, rule: str, options: Options) -> bool:
         if not options.enabled(rid):

@@ -11,6 +11,7 @@ import itertools
 import operator
 import re
 import unicodedata
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -28,6 +29,10 @@ WORD = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*"
 WORD_RE = regex.compile(WORD)
 
 KINDS: dict[str, type["Rule"]] = {}
+
+# (rule, seconds): a shorter time limit than its ``timeout`` for the rule now running, set by
+# repair.rulebook.run_rules when the rule's time budget for the document runs short
+LIMIT: ContextVar[tuple["Rule", float] | None] = ContextVar("ungarble_rule_limit", default=None)
 
 
 def kind(name: str) -> Callable[[type["Rule"]], type["Rule"]]:
@@ -90,6 +95,12 @@ class Rule:
     def setup(self) -> None:
         """Called once after loading; kinds precompute here (may raise ValueError)."""
 
+    def limit(self) -> float:
+        """Seconds the next regex call may take: ``timeout``, or what is left of the rule's
+        time budget for the document when that is less. Kinds pass it as ``timeout=``."""
+        held = LIMIT.get()
+        return held[1] if held is not None and held[0] is self else self.timeout
+
     def precheck(self, text: str, facts: "Facts") -> bool:
         """A cheap necessary condition: False only when ``find(text)`` is certain to find nothing.
 
@@ -113,13 +124,13 @@ class Rule:
                 # every match starts a line: try only there
                 pos = 0
                 while pos != -1:
-                    if pre.match(text, pos, timeout=self.timeout) is not None:
+                    if pre.match(text, pos, timeout=self.limit()) is not None:
                         return True
                     pos = text.find("\n", pos)
                     if pos != -1:
                         pos += 1
                 return False
-            return pre.search(text, timeout=self.timeout) is not None
+            return pre.search(text, timeout=self.limit()) is not None
         except TimeoutError:
             return True
 
@@ -278,6 +289,18 @@ ORDINARY_RANGES = ((0x0000, 0x02E9), (0x02EC, 0x02FF), (0x2000, 0x206F))
 _EXOTIC = re.compile("[^" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ORDINARY_RANGES) + "]")
 
 
+def casefold(text: str) -> str:
+    """``text.casefold()`` in pieces: on non-ASCII text CPython's casefold takes a buffer of
+    12 bytes a character (27 MB for a 2 MB text); case folding maps each character alone,
+    so the pieces give the same result."""
+    if len(text) <= _FOLD_PIECE or text.isascii():
+        return text.casefold()
+    return "".join(text[i:i + _FOLD_PIECE].casefold() for i in range(0, len(text), _FOLD_PIECE))
+
+
+_FOLD_PIECE = 1 << 16
+
+
 def _safe_token_chars() -> str:
     """The characters on which the fast tokenizer (``re``) and the rules' ``regex`` agree.
 
@@ -347,7 +370,7 @@ class Facts:
         splits = _SPLITS_LIKE_WORDS.search(text) is None
         if not splits and not text.isascii() and _UNSAFE_FOR_TOKENS.search(text) is not None:
             return None
-        folded = text.casefold()
+        folded = casefold(text)
         for ch, mark in MARKS.items():
             if ch in folded:
                 folded = folded.replace(ch, f" {mark} ")

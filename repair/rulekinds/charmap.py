@@ -73,7 +73,7 @@ class CharmapRule(Rule):
         out = []
         space_after = self.p("space_after")
         space_before = self.p("space_before")
-        for m in self._re.finditer(text, timeout=self.timeout):
+        for m in self._re.finditer(text, timeout=self.limit()):
             start, end = m.start(), m.end()
             left = text[:start].rstrip()[-1:]
             right = text[end:].lstrip()[:1]

@@ -28,7 +28,7 @@ import re
 import regex
 
 from ..model import Finding
-from .base import Facts, Key, Rule, kind
+from .base import Facts, Key, Rule, casefold, kind
 
 _STARTS = regex.compile(r"(?:^|(?<=[.!?)\]\"”’][ \t]+|\n))(?=[\p{Lu}\"“(])")
 _SENTENCE = regex.compile(r"[^\s].*?(?:[.!?]+[\"”’)\]]*(?=\s|\Z)|\Z)", regex.DOTALL)
@@ -41,6 +41,7 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0
 _FLAT_STARTS = r"[.!?\"”’)\]'\x1a] (?=(.{%d}))"
 # _BLANK in ``re`` (ASCII only: the same matches)
 _BLANK_RE = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
+_SPACES_RE = re.compile(r"\s{2,}|[^\S ]")  # every run of white space but a lone space: few matches
 # _STARTS, looser: after a closing mark and spaces, or a newline, before a word character
 # or an opening mark (the text start is checked apart)
 _BLOCK_STARTS = re.compile(r"(?:[.!?)\]\"”’][ \t]+|\n)(?=[\w\"“(])")
@@ -52,7 +53,7 @@ def _repeated_sentence_start(text: str, n: int, paragraphs: bool = False) -> boo
     ``paragraphs``, every paragraph start counts as a sentence start too."""
     if paragraphs:
         text = _BLANK_RE.sub(" \x1a ", text)
-    flat = " ".join(text.split())
+    flat = _SPACES_RE.sub(" ", text).strip(" ")  # " ".join(text.split()) without a list of every word
     size = 2 * n - 1  # the fewest characters n words take
     starts = _FLAT_STARTS % size
     keys = re.findall(starts, flat)
@@ -151,7 +152,7 @@ class DuplicateRule(Rule):
             # candidates share a sentence of >= min_words words (folded)
             if min_words < 1:
                 return True
-            folded = text.casefold()
+            folded = casefold(text)
             for a, b in (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("\u00a0", " ")):
                 if a in folded:
                     folded = folded.replace(a, b)
@@ -258,7 +259,7 @@ class DuplicateRule(Rule):
             return []
         out = []
         covered = 0
-        for m in _STARTS.finditer(text, timeout=self.timeout):
+        for m in _STARTS.finditer(text, timeout=self.limit()):
             s = m.start()
             if s < covered:
                 continue
@@ -297,7 +298,7 @@ class DuplicateRule(Rule):
         prev_end = None
         # copies that directly follow their original are the block rule's business
         repeats = self._block_regions(text, 1)
-        for m in _SENTENCE.finditer(text, timeout=self.timeout):
+        for m in _SENTENCE.finditer(text, timeout=self.limit()):
             sent = m.group()
             if any(s <= m.start() < e for s, e, _ in repeats):
                 prev_end = m.end()

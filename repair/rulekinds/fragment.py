@@ -64,7 +64,7 @@ class FragmentRule(Rule):
         if "." not in text:
             return []
         out = []
-        for m in _FRAGMENT.finditer(text, timeout=self.timeout):
+        for m in _FRAGMENT.finditer(text, timeout=self.limit()):
             if not self.is_fragment_word(m.group("word")):
                 continue
             start = m.start("word")

@@ -68,7 +68,7 @@ class PatternRule(Rule):
         pattern: regex.Pattern = self.p("pattern")
         repl = self.p("replacement")
         out = []
-        for m in pattern.finditer(text, timeout=self.timeout):
+        for m in pattern.finditer(text, timeout=self.limit()):
             matched = m.group()
             if self._exceptions and matched.casefold() in self._exceptions:
                 continue

@@ -147,8 +147,8 @@ class QuotesRule(Rule):
 
     def _mixed(self, text: str) -> list[Finding]:
         out = []
-        straight = list(_APOS_STRAIGHT.finditer(text, timeout=self.timeout))
-        curly = list(_APOS_CURLY.finditer(text, timeout=self.timeout))
+        straight = list(_APOS_STRAIGHT.finditer(text, timeout=self.limit()))
+        curly = list(_APOS_CURLY.finditer(text, timeout=self.limit()))
         if straight and curly:
             if len(curly) >= len(straight):
                 minority, rep, dominant = straight, "’", "curly ’"

@@ -235,7 +235,7 @@ class RepetitionRule(Rule):
             return []
         out = []
         max_copies = self.p("max_copies")
-        for m in self._re.finditer(text, timeout=self.timeout):
+        for m in self._re.finditer(text, timeout=self.limit()):
             unit = m.group("unit")
             n = (len(m.captures("copy")) + 1) * _period(unit)
             if max_copies and n > max_copies:

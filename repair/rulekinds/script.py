@@ -58,15 +58,15 @@ class ScriptRule(Rule):
         return facts.exotic or self._any.search(text) is not None if self._unusual else facts.exotic
 
     def find(self, text: str) -> list[Finding]:
-        if text.isascii() or self._any.search(text, timeout=self.timeout) is None:
+        if text.isascii() or self._any.search(text, timeout=self.limit()) is None:
             return []
         if self.p("mode") == "run":
-            letters = len(_LETTER.findall(text, timeout=self.timeout))
-            latin = len(_LATIN.findall(text, timeout=self.timeout))
+            letters = len(_LETTER.findall(text, timeout=self.limit()))
+            latin = len(_LATIN.findall(text, timeout=self.limit()))
             if not letters or latin / letters < self.p("min_latin_ratio"):
                 return []
         out = []
-        for m in self._re.finditer(text, timeout=self.timeout):
+        for m in self._re.finditer(text, timeout=self.limit()):
             run = m.group()
             if run in self._allow or len(run) < self.p("min_chars"):
                 continue
