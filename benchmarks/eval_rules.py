@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -27,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from repair.rulebook import load_rules, run_rules  # noqa: E402
 
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = Path(os.environ.get("UNGARBLE_CORPORA", ROOT.parent / "shared" / "corpora"))
 PAIRS = ("ro-en", "et-en", "ne-en", "si-en", "ru-en")
 
 
