@@ -5,7 +5,11 @@ Keys: ``words`` (a word list of verbs/participles, lower case), ``word_pattern``
 ``allow`` (words that are fine alone: "indeed", names ending in -ed),
 ``skip_in_quotes`` (dialogue: "Done." inside quotes is fine) and
 ``after_sentence`` (only fire when another sentence precedes it in the same
-paragraph, so a one-word line or reply is left alone). Flag only: the fix
+paragraph, so a one-word line or reply is left alone) and ``lexicon_verbs`` (a corpus
+count, 0 = off: a lower-case ``-ed`` word whose stem -- "finish" for "finished", "stop"
+for "stopped", "carry" for "carried" -- is a word at least that common in the offline
+English lexicon of :mod:`repair.lexicon` is taken too, so "Finished." needs no list entry;
+names such as "Ahmed" are not words there). Flag only: the fix
 (drop the word or join it to its sentence) needs a human.
 """
 from __future__ import annotations
@@ -35,6 +39,7 @@ class FragmentRule(Rule):
         "allow": Key("words", default=()),
         "skip_in_quotes": Key("bool", default=True),
         "after_sentence": Key("bool", default=True),
+        "lexicon_verbs": Key("int", default=0),
     }
 
     def setup(self) -> None:
@@ -52,7 +57,25 @@ class FragmentRule(Rule):
         if w in self._words:
             return True
         pat = self.p("word_pattern")
-        return pat is not None and pat.fullmatch(w) is not None
+        if pat is not None and pat.fullmatch(w) is not None:
+            return True
+        return self._lexicon_participle(w)
+
+    def _lexicon_participle(self, w: str) -> bool:
+        least = self.p("lexicon_verbs")
+        if least <= 0 or len(w) < 5 or not w.endswith("ed") or not w.isascii() or not w.isalpha():
+            return False
+        from ..lexicon import frequencies
+
+        counts = frequencies()
+        if w not in counts:
+            return False  # "Ahmed", a name or a misspelling
+        stems = [w[:-2], w[:-1]]
+        if len(w) > 5 and w[-3] == w[-4]:
+            stems.append(w[:-3])  # "stopped" -> "stop"
+        if w.endswith("ied"):
+            stems.append(w[:-3] + "y")  # "carried" -> "carry"
+        return any(counts.get(stem, 0) >= least for stem in stems)
 
     def precheck(self, text: str, facts: Facts) -> bool:
         if "." not in text:
