@@ -8,7 +8,7 @@ English editor writes "250,000". Numbers that are not counts are left alone:
   a URL, "600606.SH"), or a preceding word from ``code_words`` ("No. 12345", "ZIP 94105",
   "model 40090", "phone 5551234", "ISBN", "account", "flight", "patent" ...);
 * decimals ("3.14159", "12345.67", "1,234567") and ranges ("10000-20000");
-* postcodes and model numbers after a capitalised word that does not start the sentence
+* postcodes before a town ("75008 Paris") and model numbers after a capitalised word that does not start the sentence
   ("Berlin 10115", "CA 94105", "RTX 40090");
 * phone numbers ("+44 20 7946 0958": a ``+`` before it, or groups of digits on both sides);
 * numbers in tables: a line holding a tab or a ``|``, or where most tokens are numbers.
@@ -77,6 +77,8 @@ class NumberRule(Rule):
             return True
         if regex.match(r"[ \t\u00a0]\p{N}", after):
             return True  # groups of digits: a phone number, a table row
+        if regex.match(r"[ \t\u00a0]+\p{Lu}\p{Ll}", text[end:end + 8]):
+            return True  # a postcode before its town: "75008 Paris"
         line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
         line = text[line_start:line_end if line_end != -1 else len(text)]
