@@ -87,7 +87,8 @@ class NumberRule(Rule):
         tokens = line.split()
         if len(tokens) >= 3 and sum(any(c.isdigit() for c in t) for t in tokens) * 2 >= len(tokens):
             return True
-        before = text[max(line_start, start - 40):start]
+        base = max(line_start, start - 40)
+        before = text[base:start]
         if regex.search(r"\p{N}[ \t\u00a0]*\Z", before):
             return True  # "+44 20 7946 09581", "12 34567"
         m = _TOKEN_BEFORE.search(before)
@@ -107,7 +108,7 @@ class NumberRule(Rule):
             return True  # "CA 94105", "RTX 40090", "ID 55123"
         if word[:1].isupper():
             # a capitalised word that does not start its sentence: "Berlin 10115"
-            head = text[max(line_start, start - 40 - len(word)):m.start()]
+            head = text[max(line_start, base + m.start() - 40):base + m.start()]
             if not _SENTENCE_START.search(head):
                 return True
         return False
