@@ -10,24 +10,29 @@ Reads ../shared/corpora (relative to the repository) and skips with a message wh
    agrees with the post-edit, where agreeing means the defect (the text the finding covers)
    occurs fewer times in the post-edit than in the machine translation. Safety is decided on
    train (>= 95% agreement to stay safe) and reported on dev.
+3. MQM zh-en (expert-marked errors in MT output, TED and newstest2021): per rule, findings on
+   MT segments, how many overlap an expert error span (precision) and how many error spans
+   they catch (``eval_mqm_rules.py`` runs this part alone, with ``--show``).
 
-Usage: python benchmarks/eval_rules.py [--rules DIR] [--show N] [--only clean|mlqe]
+Usage: python benchmarks/eval_rules.py [--rules DIR] [--show N] [--only clean|mlqe|mqm]
 """
 from __future__ import annotations
 
 import argparse
 import collections
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from repair.rulebook import load_rules, run_rules  # noqa: E402
 
-CORPORA = ROOT.parent / "shared" / "corpora"
+CORPORA = Path(os.environ.get("UNGARBLE_CORPORA", ROOT.parent / "shared" / "corpora"))
 PAIRS = ("ro-en", "et-en", "ne-en", "si-en", "ru-en")
 
 
@@ -126,7 +131,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rules", action="append", default=[], help="extra rule pack directory")
     ap.add_argument("--show", type=int, default=0, help="print up to N examples of safe/flag findings per rule")
-    ap.add_argument("--only", choices=("clean", "mlqe"))
+    ap.add_argument("--only", choices=("clean", "mlqe", "mqm"))
     args = ap.parse_args()
     if not CORPORA.is_dir():
         print(f"skipped: {CORPORA} is absent (the evaluation corpora live in ../shared/corpora)")
@@ -187,6 +192,23 @@ def main() -> int:
         for rid, lines in samples.items():
             for line in lines:
                 print(f"   {rid} disagrees: {line}")
+    if args.only in (None, "mqm"):
+        import eval_mqm_rules
+
+        if not eval_mqm_rules.MQM.is_dir():
+            print(f"\n# MQM zh-en: skipped, {eval_mqm_rules.MQM} is absent")
+        else:
+            print("\n# MQM zh-en: findings on MT segments that overlap an expert error span")
+            total: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+            for name, (n, stats, _samples) in eval_mqm_rules.evaluate(rules).items():
+                print(f"{name}: {n:,} MT segments")
+                for rid, c in stats.items():
+                    total[rid].update(c)
+            print(f"{'rule':40s} {'findings':>9s} {'on error':>9s} {'precision':>10s} {'caught':>7s}")
+            for rid in sorted(total):
+                c = total[rid]
+                print(f"{rid:40s} {c['findings']:9d} {c['hits']:9d} {100 * c['hits'] / c['findings']:9.1f}% "
+                      f"{c['caught']:7d}")
     print("\nall precision targets met" if ok else "\nsome precision targets missed (see !! lines)")
     return 0 if ok else 1
 

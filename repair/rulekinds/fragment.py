@@ -5,11 +5,16 @@ Keys: ``words`` (a word list of verbs/participles, lower case), ``word_pattern``
 ``allow`` (words that are fine alone: "indeed", names ending in -ed),
 ``skip_in_quotes`` (dialogue: "Done." inside quotes is fine) and
 ``after_sentence`` (only fire when another sentence precedes it in the same
-paragraph, so a one-word line or reply is left alone). Flag only: the fix
+paragraph, so a one-word line or reply is left alone) and ``lexicon_verbs`` (a corpus
+count, 0 = off: a lower-case ``-ed`` word whose stem -- "finish" for "finished", "stop"
+for "stopped", "carry" for "carried" -- is a word at least that common in the offline
+English lexicon of :mod:`repair.lexicon` is taken too, so "Finished." needs no list entry;
+the word itself must be in the list, and names the list holds ("Ahmed") belong in ``allow``). Flag only: the fix
 (drop the word or join it to its sentence) needs a human.
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import regex
@@ -35,6 +40,7 @@ class FragmentRule(Rule):
         "allow": Key("words", default=()),
         "skip_in_quotes": Key("bool", default=True),
         "after_sentence": Key("bool", default=True),
+        "lexicon_verbs": Key("int", default=0),
     }
 
     def setup(self) -> None:
@@ -52,7 +58,22 @@ class FragmentRule(Rule):
         if w in self._words:
             return True
         pat = self.p("word_pattern")
-        return pat is not None and pat.fullmatch(w) is not None
+        if pat is not None and pat.fullmatch(w) is not None:
+            return True
+        return self._lexicon_participle(w)
+
+    def _lexicon_participle(self, w: str) -> bool:
+        least = self.p("lexicon_verbs")
+        if least <= 0 or len(w) < 5 or not w.endswith("ed") or not w.isascii() or not w.isalpha():
+            return False
+        if not _lexicon_count(w):
+            return False  # not a word of the list: a rare name, a misspelling
+        stems = [w[:-2], w[:-1]]
+        if len(w) > 5 and w[-3] == w[-4]:
+            stems.append(w[:-3])  # "stopped" -> "stop"
+        if w.endswith("ied"):
+            stems.append(w[:-3] + "y")  # "carried" -> "carry"
+        return any(_lexicon_count(stem) >= least for stem in stems)
 
     def precheck(self, text: str, facts: Facts) -> bool:
         if "." not in text:
@@ -75,3 +96,27 @@ class FragmentRule(Rule):
                 continue
             out.append(self.finding(text, start, m.end()))
         return out
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon_text() -> str:
+    from .. import lexicon
+
+    return "\n" + lexicon._symspell_text(lexicon.WORDS_FILE)
+
+
+def _lexicon_count(word: str) -> int:
+    """The word's count in the offline lexicon. Building :func:`repair.lexicon.frequencies`
+    costs about 0.3 s, more than a hook's whole check: unless it is built already, the few
+    words a text asks about are looked up in the list's text (a few ms)."""
+    from .. import lexicon
+
+    if lexicon.frequencies.cache_info().currsize:
+        return lexicon.frequencies().get(word, 0)
+    text = _lexicon_text()
+    at = text.find(f"\n{word} ")
+    if at == -1:
+        return 0
+    end = text.find("\n", at + 1)
+    n = text[at + len(word) + 2:end if end != -1 else len(text)].strip()
+    return int(n) if n.isdigit() else 0

@@ -13,6 +13,10 @@
   paragraph has at least ``min_words`` words and ends in a lower-case word or a
   comma, with no closing punctuation (a truncated translation or scrape).
   Headings and sign-offs ("Best regards, Ana Lopes") end otherwise. Flag only.
+- ``unclosed-start`` (whole document): the text opens with a double quotation mark
+  and no closing double quote follows anywhere in it (a quotation the translation or
+  the cut never closed). A quotation carried over several paragraphs still closes
+  at its end, so it is not reported. Flag only: where it should close needs a human.
 - ``mixed`` (whole document): both straight and curly apostrophes (or double
   quotes) in one text; the minority style is flagged with a suggested edit to
   the dominant one.
@@ -60,7 +64,7 @@ def _roles(text: str):
 class QuotesRule(Rule):
     PLACEHOLDERS = ("dominant", "count")
     KEYS = {
-        "mode": Key("str", required=True, choices=("unbalanced", "hanging-end", "unfinished-end", "mixed")),
+        "mode": Key("str", required=True, choices=("unbalanced", "hanging-end", "unfinished-end", "unclosed-start", "mixed")),
         "min_words": Key("int", default=8),
     }
 
@@ -72,6 +76,8 @@ class QuotesRule(Rule):
         if mode == "unbalanced":
             # a finding needs two opening marks
             return text.count("“") + text.count('"') >= 2
+        if mode == "unclosed-start":
+            return text.lstrip("\ufeff \t\r\n")[:1] in ("“", '"')
         if mode == "mixed":
             return ("'" in text and "’" in text) or ('"' in text and ("“" in text or "”" in text))
         return True
@@ -84,7 +90,22 @@ class QuotesRule(Rule):
             return self._hanging(text)
         if mode == "unfinished-end":
             return self._unfinished(text)
+        if mode == "unclosed-start":
+            return self._unclosed_start(text)
         return self._mixed(text)
+
+    def _unclosed_start(self, text: str) -> list[Finding]:
+        start = len(text) - len(text.lstrip("\ufeff \t\r\n"))
+        if text[start:start + 1] not in ("“", '"'):
+            return []
+        roles = list(_roles(text))
+        if not roles or roles[0] != (start, "open"):
+            return []  # a straight quote that does not open (a lone '"' before a space)
+        if any(role == "close" for _pos, role in roles):
+            return []
+        if text[start] == '"' and text.count('"') > 1:
+            return []  # straight quotes whose roles are unclear: leave them be
+        return [self.finding(text, start, start + 1)]
 
     def _unfinished(self, text: str) -> list[Finding]:
         body = text.rstrip()
