@@ -1,6 +1,7 @@
 """Every Harper rule, measured: MT rate, MQM precision, MLQE-PE edit precision, clean-prose rates.
 
-    python benchmarks/eval_harper_rules.py [--half all|tune|check] [--markdown FILE]
+    python benchmarks/eval_harper_rules.py [--half all|tune|check] [--every-ebook N] [--markdown FILE]
+                                           [--lint-only CORPUS,...]
 
 Runs Harper once over each corpus *with every rule on* (``HarperCheck`` with nothing
 quiet, so with the same ``_false_alarm`` filter and the same name and lexicon filtering
@@ -15,7 +16,7 @@ of spelling findings that a user gets when the rule is on), caches the findings 
 * **MLQE-PE prec.**: share of its findings on ``mt`` whose tokens the post-editor changed
   (``mt_tok`` aligned with ``pe_tok`` by difflib at token level; a token replaced or
   deleted, or an insertion at the edge of or inside the finding's tokens, counts);
-* **clean /1k**: findings per 1,000 words on Standard Ebooks chapters, CIA World Factbook
+* **clean /1k**: findings per 1,000 words on Standard Ebooks chapters (every 2nd by default), CIA World Factbook
   backgrounds and CWEB sentences both annotators left unchanged;
 * **LT**: LanguageTool's incorrect examples caught at the marked span, correct examples
   flagged.
@@ -136,7 +137,7 @@ def lint_all(texts: list[str], name: str, lint: Callable[[str], Found], tag: str
     return out
 
 
-def harper_all_rules(data: dict[str, list[dict]]) -> dict[str, dict[str, Found]]:
+def harper_all_rules(data: dict[str, list[dict]], only: Iterable[str] = ()) -> dict[str, dict[str, Found]]:
     from repair.options import Options
 
     check, options = all_rules_check(), Options()
@@ -145,7 +146,8 @@ def harper_all_rules(data: dict[str, list[dict]]) -> dict[str, dict[str, Found]]
     def lint(text: str) -> Found:
         return [(f.span.start, f.span.end, f.rule) for f in check.check(text, options)] if text.strip() else []
 
-    return {name: lint_all([r["text"] for r in rows], name, lint, tag) for name, rows in data.items()}
+    return {name: lint_all([r["text"] for r in rows], name, lint, tag) for name, rows in data.items()
+            if not only or name in only}
 
 
 # --- MLQE-PE: which mt characters the post-editor changed ---------------------------------------
@@ -335,7 +337,7 @@ def table(tallies: dict[str, Tally], tot: Totals) -> list[str]:
         lines.append(
             f"| {rule.removeprefix('harper.')} | {current_state(rule)} | {1000 * t.mt_findings / max(tot.mt_words, 1):.2f} "
             f"| {fmt(pct(hit, n))} ({n}) | {fmt(pct(ted[1], ted[0]))} | {fmt(pct(news[1], news[0]))} | {caught} "
-            f"| {fmt(pct(ml_hit, ml_n))} ({ml_n}) "
+            f"| {fmt(pct(ml_hit, ml_n))} ({ml_n}) | "
             + " | ".join(f"{rates[c]:.2f}" for c in CLEAN_SETS)
             + f" | {t.lt_inc} | {t.lt_cor} | {verdict} |")
     return lines
@@ -344,11 +346,18 @@ def table(tallies: dict[str, Tally], tot: Totals) -> list[str]:
 def main(argv: Iterable[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--half", choices=["all", "tune", "check"], default="all")
+    parser.add_argument("--every-ebook", type=int, default=2,
+                        help="take every Nth Standard Ebooks chapter (default 2, for time)")
+    parser.add_argument("--lint-only", help="comma-separated corpora: lint (fill the cache) and stop, so that "
+                        "several processes can share the work")
     parser.add_argument("--markdown", help="also write the table, with the date and command, to this file")
     args = parser.parse_args(list(argv) if argv is not None else None)
     require()
     t0 = time.perf_counter()
-    data = load(args.half)
+    data = load(args.half, every_ebook=args.every_ebook)
+    if args.lint_only:
+        harper_all_rules(data, only=args.lint_only.split(","))
+        return
     found = harper_all_rules(data)
     tallies, tot = score(data, found, key=lambda r: r)
     lines = table(tallies, tot)
@@ -366,7 +375,8 @@ def main(argv: Iterable[str] | None = None) -> None:
     print("\n".join(lines + [""] + summary))
     print(f"\n{time.perf_counter() - t0:.0f}s in all", file=sys.stderr)
     if args.markdown:
-        cmd = "python benchmarks/eval_harper_rules.py" + (f" --half {args.half}" if args.half != "all" else "")
+        cmd = "python benchmarks/eval_harper_rules.py" + (f" --half {args.half}" if args.half != "all" else "") + (
+            f" --every-ebook {args.every_ebook}" if args.every_ebook != 2 else "")
         head = [f"# Harper rules, measured ({datetime.date.today().isoformat()})", "",
                 f"Command: `{cmd} --markdown benchmarks/harper-rules.md` (harper-py "
                 f"{__import__('importlib.metadata').metadata.version('harper-py')}). Every Harper rule on, with "
