@@ -1,11 +1,11 @@
 """Grammar layer evaluation: Harper alone vs. ungarble (rules + Harper + names + merging).
 
     python benchmarks/eval_grammar.py [--half check|tune|all] [--every-ebook N] [--every-mqm N]
-                                      [--limit N] [--only clean|lt|mqm|seed]
+                                      [--limit N] [--only clean|reach|seed]
 
 Prints one table: findings per 1,000 words on clean prose (Harper alone, ungarble, their
 ratio; ungarble without the readability source's info-level style findings, and its
-ratio; ungarble's warning-or-worse rate; safe edits), and the LanguageTool and MQM figures.
+ratio; ungarble's warning-or-worse rate; safe edits), and the LanguageTool, MQM and MLQE-PE figures.
 By default it runs the check half (odd-numbered documents and rows, which the tuning in
 repair/lexicon.py and repair/checks/harper.py never saw) and, of that, every 2nd Standard
 Ebooks chapter and every 2nd MQM segment, so that it finishes in about 15 minutes on two
@@ -18,11 +18,18 @@ cores; ``--half all --every-ebook 1 --every-mqm 1`` is the whole data.
    examples where a finding overlaps the marked span, share of correct examples
    with any finding, with and without the rows LanguageTool itself flags
    (``example_type: triggers_error``).
-3. Chinese-to-English MQM (``mqm-zhen/mqm_ted_zhen``): recall of Fluency error spans,
-   and precision of findings against all marked error spans.
+3. Machine translation: MQM zh-en (``mqm-zhen/``: TED, MT systems only, and
+   newstest2021, ``hyp.*`` systems): recall of target-side error spans (TED also by MQM
+   category), precision of findings against them (each and pooled); MLQE-PE dev
+   (``mlqe-pe/``): edit precision, the share of findings on ``mt`` tokens the
+   post-editor changed, by pair and pooled. Scored by ``eval_harper_rules.score``.
+   On LanguageTool, MQM and MLQE-PE, findings covering more than 80% of their segment
+   are not counted (a sentence-long lint overlaps any error by construction).
 4. The first seed (``../shared/seeds``): names reported as misspellings, "Seaport".
 
-"Harper alone" is harper-py's Linter with its default rules on plain text. "ungarble"
+Each percentage row shows the counts behind it (Harper alone / ungarble).
+"Harper alone" is harper-py's Linter with its own default rules on plain text, unfiltered
+(``eval_harper_rules.py`` measures each Harper rule as ungarble filters it). "ungarble"
 is ``repair.api.check`` when the full pipeline can be built; otherwise (while
 ``repair/checks/rules.py`` is missing) HarperCheck with name handling, our rules if
 importable, and ``merge_findings``: the line "ungarble =" says which was measured.
@@ -182,92 +189,54 @@ def eval_clean(systems, args, table: list, notes: list) -> None:
         table.append(row)
 
 
-# --- 2. LanguageTool's examples ------------------------------------------------------------
+# --- 2. and 3. LanguageTool's examples, MQM zh-en, MLQE-PE -------------------------------------
 
-def eval_languagetool(systems, args, table: list, notes: list) -> None:
-    incorrect, correct = [], []
-    for name in ("en-grammar", "en-US-grammar", "en-GB-grammar"):
-        incorrect.extend(jsonl(require("languagetool", f"{name}.incorrect.jsonl")))
-        correct.extend(jsonl(require("languagetool", f"{name}.correct.jsonl")))
-    incorrect = sample(incorrect, args.half, args.limit * 10 if args.limit else None)
-    correct = sample(correct, args.half, args.limit * 10 if args.limit else None)
-    n_trig = sum(1 for r in correct if _triggers_error(r))
-    rows = {k: {"set": k} for k in ("inc", "inc_on", "cor", "cor_clean")}
-    rows["inc"]["set"] = f"LT incorrect flagged at marked span (of {len(incorrect)})"
-    rows["inc_on"]["set"] = "  ... of its default-on rules only"
-    rows["cor"]["set"] = f"LT correct flagged (of {len(correct)}, with {n_trig} triggers_error)"
-    rows["cor_clean"]["set"] = f"LT correct flagged, triggers_error rows left out (of {len(correct) - n_trig})"
+def eval_reach(systems, args, table: list, notes: list) -> None:
+    """LanguageTool's examples, MQM zh-en (TED and newstest2021) and MLQE-PE edits, scored as in
+    ``eval_harper_rules.py`` (findings covering more than 80% of their segment not counted)."""
+    from eval_harper_rules import CLEAN_SETS, load, score
+
+    data = {k: v for k, v in load(args.half, every_mqm=args.every_mqm).items() if k not in CLEAN_SETS}
+    if args.limit:
+        data = {k: v[:args.limit * 20] for k, v in data.items()}
+    per: dict[str, tuple] = {}
     for system in systems:
-        hit = hit_on = n_on = 0
-        for row in incorrect:
-            s, e = row["marker_start"], row["marker_end"]
-            found = system(row["incorrect"])
-            ok = any(fs < e and s < fe or (fs == fe and s <= fs <= e) for fs, fe, *_ in found)
-            hit += ok
-            if row.get("default") == "on":
-                n_on += 1
-                hit_on += ok
-        flagged = flagged_clean = n_clean = 0
-        for row in correct:
-            found = bool(system(row["correct"]))
-            flagged += found
-            if not _triggers_error(row):
-                n_clean += 1
-                flagged_clean += found
-        rows["inc"][system.label] = 100 * hit / max(len(incorrect), 1)
-        rows["inc_on"][system.label] = 100 * hit_on / max(n_on, 1)
-        rows["cor"][system.label] = 100 * flagged / max(len(correct), 1)
-        rows["cor_clean"][system.label] = 100 * flagged_clean / max(n_clean, 1)
-    table.extend(rows.values())
-
-
-def _triggers_error(row: dict) -> bool:
-    """A correct sentence LanguageTool itself flags (its ``example_type`` says so)."""
-    return row.get("example_type") == "triggers_error" or bool(row.get("triggers_error"))
-
-
-# --- 3. MQM zh-en ----------------------------------------------------------------------------
-
-def eval_mqm(systems, args, table: list, notes: list) -> None:
-    rows = list(jsonl(require("mqm-zhen", "mqm_ted_zhen.segments.jsonl")))
-    rows = sample(rows, args.half, args.limit * 20 if args.limit else None, args.every_mqm)
-    recall = {"set": f"MQM Fluency span recall ({len(rows)} rated segments)"}
-    precision = {"set": "MQM precision of findings vs. all marked spans"}
-    recall_s = {"set": "  ... span recall without sentence-long readability findings"}
-    precision_s = {"set": "  ... precision without them"}
-    for system in systems:
-        cache: dict[str, list] = {}
-        fl_total = 0
-        # [all findings, leaving out sentence-long readability ones], each [fluency hit, findings, on a span]
-        tally = [[0, 0, 0], [0, 0, 0]]
-        for row in rows:
-            mt = row["mt"]
-            if mt not in cache:
-                cache[mt] = system(mt)
-            errors = [e for e in row["errors"] if e.get("side", "target") == "target"]
-            fl_total += sum(1 for e in errors if e["category"].startswith("Fluency"))
-            for t, found in zip(tally, (cache[mt], [f for f in cache[mt] if not _sentence_long(f[3])])):
-                for e in errors:
-                    if e["category"].startswith("Fluency"):
-                        t[0] += any(fs < e["end"] and e["start"] < fe for fs, fe, *_ in found)
-                for fs, fe, *_ in found:
-                    t[1] += 1
-                    t[2] += any(fs < e["end"] and e["start"] < fe for e in errors)
-        (fl_hit, n_find, n_find_hit), (fl_hit_s, n_find_s, n_find_hit_s) = tally
-        recall[system.label] = 100 * fl_hit / max(fl_total, 1)
-        precision[system.label] = 100 * n_find_hit / max(n_find, 1)
-        recall_s[system.label] = 100 * fl_hit_s / max(fl_total, 1)
-        precision_s[system.label] = 100 * n_find_hit_s / max(n_find_s, 1)
-        notes.append(f"MQM / {system.label}: Fluency spans hit {fl_hit}/{fl_total}, findings on a marked span "
-                     f"{n_find_hit}/{n_find}; without sentence-long readability findings {fl_hit_s}/{fl_total}, "
-                     f"{n_find_hit_s}/{n_find_s}")
-    table.extend([recall, precision, recall_s, precision_s])
-
-
-def _sentence_long(rule: str) -> bool:
-    """Harper's Readability lints (LongSentences) and our readability findings span a whole
-    sentence, so they overlap any error marked inside it: a hit by construction."""
-    return rule == "harper.Readability" or rule.startswith(("harper.Readability.", "readability."))
+        t0 = time.perf_counter()
+        found: dict[str, dict] = {}
+        for corpus, rows in data.items():
+            found[corpus] = {}
+            for row in rows:
+                if row["text"] not in found[corpus]:
+                    found[corpus][row["text"]] = [(s, e, rule) for s, e, _src, rule, *_ in system(row["text"])]
+        tallies, tot = score(data, found, key=lambda rule: "all")
+        per[system.label] = (tallies["all"], tot)
+        notes.append(f"LT / MQM / MLQE-PE / {system.label}: {time.perf_counter() - t0:.0f}s")
+    tot = next(iter(per.values()))[1]
+    rows: list[tuple[str, Callable]] = [
+        (f"LT incorrect caught at the marked span (of {tot.lt_inc})", lambda t: (t.lt_inc, tot.lt_inc)),
+        (f"LT correct flagged (of {tot.lt_cor})", lambda t: (t.lt_cor, tot.lt_cor)),
+        (f"LT correct flagged, triggers_error rows left out (of {tot.lt_cor_clean})",
+         lambda t: (t.lt_cor_clean, tot.lt_cor_clean)),
+    ]
+    for corpus, label in (("mqm-ted", "MQM TED"), ("mqm-newstest", "MQM newstest2021")):
+        rows.append((f"{label} recall, target-side errors (of {tot.mqm_errors[corpus]})",
+                     lambda t, c=corpus: (t.mqm[c][2] if c in t.mqm else 0, tot.mqm_errors[c])))
+        rows.append((f"{label} precision", lambda t, c=corpus: (t.mqm[c][1], t.mqm[c][0]) if c in t.mqm else (0, 0)))
+    rows.append(("MQM precision, both pooled", lambda t: (sum(v[1] for v in t.mqm.values()),
+                                                           sum(v[0] for v in t.mqm.values()))))
+    for category, n in tot.category.most_common():
+        rows.append((f"  TED recall: {category} (of {n})", lambda t, c=category, n=n: (t.category[c], n)))
+    rows.append(("MLQE-PE edit precision, 5 pairs pooled", lambda t: (sum(v[1] for v in t.mlqe.values()),
+                                                                      sum(v[0] for v in t.mlqe.values()))))
+    for lp in ("et-en", "ne-en", "ro-en", "ru-en", "si-en"):
+        rows.append((f"  MLQE-PE edit precision {lp}", lambda t, lp=lp: tuple(t.mlqe[lp][::-1]) if lp in t.mlqe else (0, 0)))
+    for label, fn in rows:
+        row = {"set": label}
+        for system in systems:
+            a, b = fn(per[system.label][0])
+            row[system.label] = 100 * a / b if b else float("nan")
+            row[system.label + ":of"] = f"{a}/{b}"
+        table.append(row)
 
 
 def print_table(table: list, notes: list) -> None:
@@ -286,7 +255,8 @@ def print_table(table: list, notes: list) -> None:
                   f"{row['ungarble:warn+']:.2f}/1k | "
                   f"{row['harper-alone:safe']} / {row['ungarble:safe']} | {row['ungarble:sources'] or 'none'} |")
         else:
-            print(f"| {row['set']} | {a:.1f}% | {b:.1f}% | | | | | | |")
+            of = f" ({row['harper-alone:of']} / {row['ungarble:of']})" if "ungarble:of" in row else ""
+            print(f"| {row['set']}{of} | {a:.1f}% | {b:.1f}% | | | | | | |")
     print()
     for note in notes:
         print("  " + note)
@@ -320,7 +290,8 @@ def main(argv: Iterable[str] | None = None) -> None:
                         help="take every Nth MQM segment of the half (default 2, for time)")
     parser.add_argument("--limit", type=int, help="at most N documents per clean corpus (x10 LT rows, x20 "
                         "CWEB sentences and MQM segments), for a quick run")
-    parser.add_argument("--only", choices=["clean", "lt", "mqm", "seed"])
+    parser.add_argument("--only", choices=["clean", "reach", "seed"],
+                        help="reach: LanguageTool's examples, MQM and MLQE-PE")
     args = parser.parse_args(list(argv) if argv is not None else None)
     require()
     try:
@@ -338,10 +309,8 @@ def main(argv: Iterable[str] | None = None) -> None:
         eval_seed(systems[1])
     if args.only in (None, "clean"):
         eval_clean(systems, args, table, notes)
-    if args.only in (None, "lt"):
-        eval_languagetool(systems, args, table, notes)
-    if args.only in (None, "mqm"):
-        eval_mqm(systems, args, table, notes)
+    if args.only in (None, "reach"):
+        eval_reach(systems, args, table, notes)
     print_table(table, notes)
     print(f"\n{time.perf_counter() - t0:.0f}s in all")
 
