@@ -266,9 +266,9 @@ def test_a_huge_rule_file_is_not_read(tmp_path, monkeypatch):
 
 
 def test_a_huge_word_list_is_not_read(tmp_path, monkeypatch):
-    import repair.rulekinds.base as base
+    import repair.wordlists as wordlists
 
-    monkeypatch.setattr(base, "MAX_WORD_LIST_BYTES", 5)
+    monkeypatch.setattr(wordlists, "MAX_WORD_FILE_BYTES", 5)
     write(tmp_path, "rep.yaml", """\
         id: house.rep
         kind: repetition

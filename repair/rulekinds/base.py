@@ -19,6 +19,7 @@ from typing import Any, Callable, ClassVar, Literal
 
 import regex
 
+from .. import wordlists
 from ..model import Edit, Finding, Span
 
 RuleSafety = Literal["safe", "suggest", "flag"]
@@ -212,25 +213,18 @@ def line_anchored(pattern: regex.Pattern) -> bool:
     return True
 
 
-MAX_WORD_LIST_BYTES = 10_000_000
-
-
 def load_words(value: Any, base: Path) -> tuple[str, ...]:
-    """A word list: inline YAML list, or a .txt file (relative to the rule file)."""
+    """A word list: inline YAML list, or a .txt file (relative to the rule file) read by
+    :func:`repair.wordlists.read_word_file`."""
     if isinstance(value, str):
         path = (base / value)
         if path.suffix != ".txt":
             raise ValueError(f"word list file must end in .txt: {value!r}")
         if not path.is_file():
             raise ValueError(f"word list file not found: {value!r}")
-        if path.stat().st_size > MAX_WORD_LIST_BYTES:
-            raise ValueError(f"word list file too large: {value!r} (at most {MAX_WORD_LIST_BYTES:,} bytes)")
-        entries = []
-        for raw in path.read_text(encoding="utf-8").splitlines():
-            entry = raw.split("#", 1)[0].strip()
-            if entry:
-                entries.append(entry)
-        return tuple(entries)
+        if path.stat().st_size > wordlists.MAX_WORD_FILE_BYTES:
+            raise ValueError(f"word list file too large: {value!r} (at most {wordlists.MAX_WORD_FILE_BYTES:,} bytes)")
+        return wordlists.read_word_file(path, f"word list file {value!r}")
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
     raise ValueError("expected a list of strings or the name of a .txt word list")
