@@ -59,6 +59,16 @@ COMMON_KEYS = {
 }
 
 
+# kinds that chose their algorithm with a key, and the kinds that replace them
+RETIRED_KINDS = {
+    "quotes": "quotes-unbalanced, quotes-hanging-end, quotes-unfinished-end, quotes-unclosed-start "
+              "or quotes-mixed (for mode: unbalanced, hanging-end, unfinished-end, unclosed-start, mixed)",
+    "script": "script-run or script-mixed-word (for mode: run, mixed-word)",
+    "duplicate": "duplicate-paragraph, near-duplicate-paragraph, duplicate-block or duplicate-sentence "
+                 "(for unit: paragraph with match: exact or near, unit: block, unit: sentence)",
+}
+
+
 def builtin_rules_dir() -> Path:
     """Where the built-in packs live: ``repair/_rules`` in a wheel, ``rules/`` in a checkout."""
     packaged = Path(__file__).parent / "_rules"
@@ -296,7 +306,11 @@ def _build(data: Any, lines: dict, path: Path, problems: list) -> Rule | None:
     start = len(problems)
     kind_name = data.get("kind")
     cls = KINDS.get(kind_name) if isinstance(kind_name, str) else None
-    if cls is None:
+    if cls is None and kind_name in RETIRED_KINDS:
+        problems.append(Problem(file, lines.get(("kind",), lines.get((), 1)),
+                                f"kind {kind_name!r} was split into one kind per algorithm: "
+                                f"use {RETIRED_KINDS[kind_name]}"))
+    elif cls is None:
         problems.append(Problem(file, lines.get(("kind",), lines.get((), 1)),
                                 f"unknown or missing kind {kind_name!r} (known: {', '.join(sorted(KINDS))})"))
     accepted = dict(COMMON_KEYS)
@@ -340,7 +354,7 @@ def _build(data: Any, lines: dict, path: Path, problems: list) -> Rule | None:
     examples = _examples(data["examples"], data.get("safety", ""), lines, file, problems)
     if len(problems) > start or examples is None:
         return None
-    params = {k: v for k, v in values.items() if k not in COMMON_KEYS}
+    params = cls.Params(**{k: v for k, v in values.items() if k not in COMMON_KEYS})
     rule = cls(
         id=values["id"], message=values["message"], severity=values["severity"], safety=values["safety"],
         examples=examples, path=file, line=lines.get(("id",), 1), timeout=values["timeout"],

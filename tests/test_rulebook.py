@@ -347,3 +347,77 @@ def test_a_slow_rule_stops_when_its_budget_for_the_document_is_spent(tmp_path, m
     timeouts = [f for f in found if f.rule == TIMEOUT_RULE and "house.slow" in f.message]
     assert len(timeouts) == 1 and "time budget" in timeouts[0].message
     assert len(calls) <= 2
+
+
+# -- typed parameters: one algorithm per kind, each kind reads exactly its own keys ------------
+
+FOREIGN_RUN = """\
+id: house.cyrillic
+kind: script-run
+message: "Cyrillic: {match}"
+safety: flag
+scripts: [Cyrillic]
+min_latin_ratio: 0.6
+examples:
+  bad: ["He ordered борщ at the station."]
+  good: ["He ordered soup at the station."]
+"""
+
+
+def test_kind_parameters_are_a_frozen_dataclass(tmp_path):
+    import dataclasses
+
+    write(tmp_path, "cyr.yaml", FOREIGN_RUN)
+    (rule,) = load_rules([tmp_path], builtin=False)
+    assert rule.params.scripts == ("Cyrillic",) and rule.params.min_latin_ratio == 0.6
+    assert rule.params.min_chars == 1  # a default
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rule.params.min_chars = 3
+    for built in load_rules():
+        assert dataclasses.is_dataclass(built.params), built.id
+        assert {f.name for f in dataclasses.fields(built.params)} == set(type(built).KEYS), built.id
+
+
+@pytest.mark.parametrize("line, reason", [
+    # a misspelt key
+    ("min_latin_ration: 0.6", "unknown key 'min_latin_ration' for kind 'script-run'"),
+    # a key another script algorithm reads (script's mixed-word mode took it, the run mode ignored it)
+    ("edge_letters: \"ΑΒ\"", "unknown key 'edge_letters' for kind 'script-run'"),
+])
+def test_a_key_the_kind_does_not_read_is_an_error_with_file_and_line(tmp_path, line, reason):
+    path = write(tmp_path, "cyr.yaml", FOREIGN_RUN.replace("min_latin_ratio: 0.6", line))
+    (problem,), _ = problems_of(tmp_path)
+    assert (problem.path, problem.line) == (str(path), 6)
+    assert reason in problem.reason
+
+
+def test_a_key_of_another_duplicate_algorithm_is_an_error(tmp_path):
+    path = write(tmp_path, "dup.yaml", """\
+        id: house.dup
+        kind: near-duplicate-paragraph
+        message: "Again: {match}"
+        safety: flag
+        min_words: 3
+        safe_min_words: 8
+        examples:
+          bad: ["The harbour opened today.\\n\\nThe harbour opened today!"]
+          good: ["One.\\n\\nTwo."]
+        """)
+    (problem,), _ = problems_of(tmp_path)
+    assert (problem.path, problem.line) == (str(path), 6)
+    assert "unknown key 'safe_min_words' for kind 'near-duplicate-paragraph'" in problem.reason
+
+
+def test_a_retired_kind_says_what_replaces_it(tmp_path):
+    write(tmp_path, "q.yaml", """\
+        id: house.q
+        kind: quotes
+        mode: unbalanced
+        message: "Open quote."
+        safety: flag
+        examples:
+          bad: ["“A. “B,” he said."]
+          good: ["“A,” he said."]
+        """)
+    (problem,), _ = problems_of(tmp_path)
+    assert problem.line == 2 and "kind 'quotes' was split" in problem.reason and "quotes-unbalanced" in problem.reason

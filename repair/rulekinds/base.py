@@ -7,6 +7,7 @@ to this package.
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import operator
 import re
@@ -37,8 +38,13 @@ LIMIT: ContextVar[tuple["Rule", float] | None] = ContextVar("ungarble_rule_limit
 
 
 def kind(name: str) -> Callable[[type["Rule"]], type["Rule"]]:
+    """Register a rule kind under ``name``; its ``Params`` dataclass says which keys it reads."""
     def register(cls: type["Rule"]) -> type["Rule"]:
         cls.KIND = name
+        params = cls.Params
+        if not (dataclasses.is_dataclass(params) and params.__dataclass_params__.frozen):  # type: ignore[attr-defined]
+            raise TypeError(f"{cls.__name__}.Params must be a frozen dataclass")
+        cls.KEYS = {f.name: f.metadata["key"] for f in dataclasses.fields(params)}
         KINDS[name] = cls
         return cls
 
@@ -61,6 +67,21 @@ class Key:
     doc: str = ""
 
 
+def param(type: str, default: Any = None, *, required: bool = False, choices: tuple = (), doc: str = "",
+          factory: Callable[[], Any] | None = None) -> Any:
+    """One parameter of a kind: a field of its ``Params`` dataclass, read from the YAML key
+    of the same name (converted and checked as :class:`Key` ``type``)."""
+    key = Key(type, required, factory() if factory else default, choices, doc)
+    if factory is not None:
+        return field(default_factory=factory, metadata={"key": key})
+    return field(default=default, metadata={"key": key})
+
+
+@dataclass(frozen=True)
+class NoParams:
+    """The parameters of a kind that reads no key of its own."""
+
+
 @dataclass(frozen=True)
 class Examples:
     bad: tuple[str, ...]
@@ -73,6 +94,9 @@ class Rule:
     """A loaded, validated rule. Kinds add their own fields from ``KEYS``."""
 
     KIND: ClassVar[str] = ""
+    # the kind's own keys: a frozen dataclass whose fields are made with :func:`param`;
+    # the loader rejects any other key (KEYS is derived from it at registration)
+    Params: ClassVar[type] = NoParams
     KEYS: ClassVar[dict[str, Key]] = {}
     SCOPE: ClassVar[str] = "paragraph"
     # placeholders a kind fills in messages, besides {match}
@@ -88,7 +112,7 @@ class Rule:
     timeout: float = 1.0
     scope: str = "paragraph"
     description: str = ""
-    params: dict = field(default_factory=dict)
+    params: Any = field(default_factory=NoParams)
 
     # a regex (``prefilter`` key) that must match somewhere for the rule to run
     prefilter: Any = None
@@ -145,7 +169,7 @@ class Rule:
 
     # -- helpers for kinds -------------------------------------------------
     def p(self, key: str) -> Any:
-        return self.params[key]
+        return getattr(self.params, key)
 
     def render(self, match: str, **extra: str) -> str:
         msg = self.message.replace("{match}", match)
