@@ -85,7 +85,27 @@ def test_empty_good_examples_are_rejected(tmp_path):
 def test_fixed_examples_must_match_bad_ones(tmp_path):
     write(tmp_path, "bad.yaml", GOOD_RULE.replace('  fixed: ["A bar here."]\n', ""))
     problems, _ = problems_of(tmp_path)
-    assert "examples.fixed must give the expected text" in problems[0].reason
+    assert "examples.fixed must give the text `fix` makes of each of the 1 bad examples" in problems[0].reason
+
+
+def test_fixed_unsafe_examples_must_match_bad_ones_and_flag_rules_take_none(tmp_path):
+    path = write(tmp_path, "bad.yaml", GOOD_RULE.replace('  fixed: ["A bar here."]\n',
+                                                         '  fixed: ["A bar here."]\n  fixed_unsafe: []\n'))
+    (problem,), _ = problems_of(tmp_path)
+    assert problem.line == 11 and "examples.fixed_unsafe must give the text `fix --unsafe` makes" in problem.reason
+    path.write_text(textwrap.dedent(GOOD_RULE.replace("safety: safe", "safety: flag").replace(
+        '  fixed: ["A bar here."]\n', '  fixed_unsafe: ["A bar here."]\n')), encoding="utf-8")
+    (problem,), _ = problems_of(tmp_path)
+    assert "a flag-only rule makes no edits, so it takes no 'fixed_unsafe' examples" in problem.reason
+
+
+def test_examples_keep_fixed_unsafe_and_known_failures(tmp_path):
+    write(tmp_path, "r.yaml", GOOD_RULE.replace('  good: ["A food here."]\n',
+                                                '  good: ["A food here."]\n  known_failures: ["A FOO here."]\n'))
+    (rule,) = load_rules([tmp_path], builtin=False)
+    # fixed_unsafe left out: fix --unsafe makes the same text
+    assert rule.examples.fixed_unsafe == rule.examples.fixed == ("A bar here.",)
+    assert rule.examples.known_failures == ("A FOO here.",)
 
 
 def test_unknown_kind_duplicate_key_and_bad_placeholder(tmp_path):

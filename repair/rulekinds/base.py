@@ -84,9 +84,19 @@ class NoParams:
 
 @dataclass(frozen=True)
 class Examples:
+    """A rule's examples. ``fixed[i]`` is what ``ungarble fix`` makes of ``bad[i]`` (safe edits
+    only) and ``fixed_unsafe[i]`` what ``fix --unsafe`` makes of it, with this rule alone;
+    both are empty for a flag-only rule (it leaves every text as it is). ``known_failures``
+    are texts the rule should catch and does not yet: kept, and tested to still draw no
+    finding, so that a change that catches one is noticed. ``fires_on_good_of`` names the
+    rules whose good examples this rule fires on, on purpose (a declared overlap)."""
+
     bad: tuple[str, ...]
     fixed: tuple[str, ...]
     good: tuple[str, ...]
+    fixed_unsafe: tuple[str, ...] = ()
+    known_failures: tuple[str, ...] = ()
+    fires_on_good_of: tuple[str, ...] = ()
 
 
 @dataclass(eq=False)
