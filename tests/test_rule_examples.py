@@ -115,3 +115,14 @@ def test_rule_ids_match_their_file_paths():
         rel = Path(path).relative_to(root).with_suffix("")
         assert ids == [".".join(rel.parts)], (path, ids)
 
+
+
+def test_the_readme_rule_example_holds(tmp_path):
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Rule packs"):]
+    block = section[section.index("```yaml\n") + 8:section.index("```\n", section.index("```yaml\n") + 8)]
+    (tmp_path / "utilise.yaml").write_text(block, encoding="utf-8")
+    (rule,) = load_rules([tmp_path], builtin=False)
+    ex = rule.examples
+    assert [fix([rule], b) for b in ex.bad] == list(ex.fixed) == list(ex.fixed_unsafe)
+    assert ex.known_failures and not any(findings([rule], t) for t in ex.known_failures)
