@@ -441,3 +441,22 @@ def test_a_retired_kind_says_what_replaces_it(tmp_path):
         """)
     (problem,), _ = problems_of(tmp_path)
     assert problem.line == 2 and "kind 'quotes' was split" in problem.reason and "quotes-unbalanced" in problem.reason
+
+
+def test_every_kind_reads_every_key_it_declares():
+    """One algorithm per kind: no declared parameter goes unread (the code of the kind and its
+    base classes in repair.rulekinds names each field of its Params)."""
+    import inspect
+    import re
+
+    from repair.rulebook import _import_kinds
+    from repair.rulekinds.base import KINDS
+
+    _import_kinds()
+    assert {"quotes-unbalanced", "script-run", "duplicate-block"} <= set(KINDS)
+    for name, cls in KINDS.items():
+        source = "".join(inspect.getsource(k) for k in cls.__mro__
+                         if k.__module__.startswith("repair.rulekinds.") and k.__name__ != "Rule")
+        code = re.sub(r"class Params:.*?\n\n", "", source, flags=re.S)
+        unread = [k for k in cls.KEYS if not re.search(rf"\bp\(\"{k}\"\)|params\.{k}\b", code)]
+        assert not unread, f"kind {name} declares keys it never reads: {unread}"

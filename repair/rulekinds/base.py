@@ -1,7 +1,9 @@
 """The shared part of every rule kind: common fields, key schemas, findings.
 
-A rule kind is a subclass of :class:`Rule` registered with :func:`kind`. It
-declares the keys it accepts in ``KEYS`` (the loader rejects any other key) and
+A rule kind is a subclass of :class:`Rule` registered with :func:`kind`, with one
+algorithm: it declares the keys it reads as the fields of a frozen ``Params``
+dataclass made with :func:`param` (the loader converts and checks each value, builds
+``rule.params`` from them, and rejects any other key with its file and line) and
 implements ``find(text) -> list[Finding]``. Adding a kind means adding one module
 to this package.
 """
