@@ -90,7 +90,7 @@ def pack_rules(dirs: Sequence[str] = ()) -> list[RuleInfo]:
     from .rulebook import rules_for
 
     return [RuleInfo(r.id, "rules", r.safety, r.severity, r.description, r.message, f"{r.path}:{r.line}",
-                     r.examples.bad, r.examples.fixed, r.examples.good, r.KIND, safe_forms=r.safe_forms())
+                     r.examples.bad, r.examples.fixed_unsafe, r.examples.good, r.KIND, safe_forms=r.safe_forms())
             for r in rules_for(tuple(dirs))]
 
 

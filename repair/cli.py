@@ -35,10 +35,10 @@ def _csv(values: Iterable[str]) -> tuple[str, ...]:
 def _read_words(path: str | None) -> frozenset[str]:
     if not path:
         return frozenset()
-    from .validate import read_word_file
+    from .wordlists import read_word_set
 
     try:  # a regular UTF-8 file of bounded size (not /dev/zero)
-        return read_word_file(path, "--accept-words")
+        return read_word_set(path, "--accept-words")
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
 

@@ -138,10 +138,10 @@ def _value(kind: str, value: Any, where: str, root: str) -> Any:
     if kind == "wordfile":
         if not isinstance(value, str):
             raise ConfigError(f"{where}: expected a file name, got {value!r}")
-        from .validate import read_word_file
+        from .wordlists import read_word_set
 
         try:  # a regular UTF-8 file of bounded size (not /dev/zero)
-            return read_word_file(os.path.join(root, value), where)
+            return read_word_set(os.path.join(root, value), where)
         except ValueError as exc:
             raise ConfigError(str(exc)) from None
     if kind == "dirs":

@@ -61,13 +61,10 @@ def word_key(word: str) -> str:
 
 
 def load_accept_words(path: str | Path) -> frozenset[str]:
-    """Read an accepted-words file: one word a line, ``#`` starts a comment, blank lines ignored."""
-    words = set()
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        line = line.split("#", 1)[0].strip()
-        if line:
-            words.add(line)
-    return frozenset(words)
+    """Read an accepted-words file (see :mod:`repair.wordlists`)."""
+    from .wordlists import read_word_set
+
+    return read_word_set(path, str(path))
 
 
 def is_accepted(word: str, accept_words: Iterable[str]) -> bool:

@@ -59,6 +59,16 @@ COMMON_KEYS = {
 }
 
 
+# kinds that chose their algorithm with a key, and the kinds that replace them
+RETIRED_KINDS = {
+    "quotes": "quotes-unbalanced, quotes-hanging-end, quotes-unfinished-end, quotes-unclosed-start "
+              "or quotes-mixed (for mode: unbalanced, hanging-end, unfinished-end, unclosed-start, mixed)",
+    "script": "script-run or script-mixed-word (for mode: run, mixed-word)",
+    "duplicate": "duplicate-paragraph, near-duplicate-paragraph, duplicate-block or duplicate-sentence "
+                 "(for unit: paragraph with match: exact or near, unit: block, unit: sentence)",
+}
+
+
 def builtin_rules_dir() -> Path:
     """Where the built-in packs live: ``repair/_rules`` in a wheel, ``rules/`` in a checkout."""
     packaged = Path(__file__).parent / "_rules"
@@ -247,19 +257,23 @@ def _convert(name: str, key: Key, value: Any, base: Path, flags: int) -> Any:
     return value
 
 
+EXAMPLE_KEYS = ("bad", "fixed", "fixed_unsafe", "good", "known_failures", "fires_on_good_of")
+
+
 def _examples(value: Any, safety: str, lines: dict, file: str, problems: list) -> Examples | None:
     where = lines.get(("examples",), 0)
     if not isinstance(value, dict):
-        problems.append(Problem(file, where, "'examples' must be a mapping with 'bad', 'good' (and 'fixed')"))
+        problems.append(Problem(file, where, "'examples' must be a mapping with 'bad', 'good' (and 'fixed', "
+                                             "'fixed_unsafe', 'known_failures', 'fires_on_good_of')"))
         return None
     ok = True
     for key in value:
-        if key not in ("bad", "fixed", "good"):
+        if key not in EXAMPLE_KEYS:
             problems.append(Problem(file, lines.get(("examples", key), where),
-                                    f"unknown key {key!r} in examples (expected bad, fixed, good)"))
+                                    f"unknown key {key!r} in examples (expected {', '.join(EXAMPLE_KEYS)})"))
             ok = False
     lists = {}
-    for key in ("bad", "fixed", "good"):
+    for key in EXAMPLE_KEYS:
         items = value.get(key)
         if items is None:
             lists[key] = ()
@@ -277,15 +291,29 @@ def _examples(value: Any, safety: str, lines: dict, file: str, problems: list) -
     if not lists["good"]:
         problems.append(Problem(file, where, "rule has no 'good' examples (every rule needs texts it must leave alone)"))
         ok = False
-    if safety != "flag" and len(lists["fixed"]) != len(lists["bad"]):
-        problems.append(Problem(file, lines.get(("examples", "fixed"), where),
-                                f"examples.fixed must give the expected text for each of the {len(lists['bad'])} bad examples"))
-        ok = False
-    if safety == "flag" and lists["fixed"]:
-        problems.append(Problem(file, lines.get(("examples", "fixed"), where),
-                                "a flag-only rule makes no edits, so it takes no 'fixed' examples"))
-        ok = False
-    return Examples(lists["bad"], lists["fixed"], lists["good"]) if ok else None
+    if safety != "flag":
+        if len(lists["fixed"]) != len(lists["bad"]):
+            problems.append(Problem(file, lines.get(("examples", "fixed"), where),
+                                    f"examples.fixed must give the text `fix` makes of each of the "
+                                    f"{len(lists['bad'])} bad examples"))
+            ok = False
+        if "fixed_unsafe" in value and len(lists["fixed_unsafe"]) != len(lists["bad"]):
+            problems.append(Problem(file, lines.get(("examples", "fixed_unsafe"), where),
+                                    f"examples.fixed_unsafe must give the text `fix --unsafe` makes of each of "
+                                    f"the {len(lists['bad'])} bad examples"))
+            ok = False
+    else:
+        for key in ("fixed", "fixed_unsafe"):
+            if lists[key]:
+                problems.append(Problem(file, lines.get(("examples", key), where),
+                                        f"a flag-only rule makes no edits, so it takes no {key!r} examples"))
+                ok = False
+    if not ok:
+        return None
+    # fixed_unsafe left out: --unsafe makes the same text (every edit of the examples is safe)
+    unsafe = lists["fixed_unsafe"] if "fixed_unsafe" in value else lists["fixed"]
+    return Examples(lists["bad"], lists["fixed"], lists["good"], unsafe, lists["known_failures"],
+                    lists["fires_on_good_of"])
 
 
 def _build(data: Any, lines: dict, path: Path, problems: list) -> Rule | None:
@@ -296,7 +324,11 @@ def _build(data: Any, lines: dict, path: Path, problems: list) -> Rule | None:
     start = len(problems)
     kind_name = data.get("kind")
     cls = KINDS.get(kind_name) if isinstance(kind_name, str) else None
-    if cls is None:
+    if cls is None and kind_name in RETIRED_KINDS:
+        problems.append(Problem(file, lines.get(("kind",), lines.get((), 1)),
+                                f"kind {kind_name!r} was split into one kind per algorithm: "
+                                f"use {RETIRED_KINDS[kind_name]}"))
+    elif cls is None:
         problems.append(Problem(file, lines.get(("kind",), lines.get((), 1)),
                                 f"unknown or missing kind {kind_name!r} (known: {', '.join(sorted(KINDS))})"))
     accepted = dict(COMMON_KEYS)
@@ -340,7 +372,7 @@ def _build(data: Any, lines: dict, path: Path, problems: list) -> Rule | None:
     examples = _examples(data["examples"], data.get("safety", ""), lines, file, problems)
     if len(problems) > start or examples is None:
         return None
-    params = {k: v for k, v in values.items() if k not in COMMON_KEYS}
+    params = cls.Params(**{k: v for k, v in values.items() if k not in COMMON_KEYS})
     rule = cls(
         id=values["id"], message=values["message"], severity=values["severity"], safety=values["safety"],
         examples=examples, path=file, line=lines.get(("id",), 1), timeout=values["timeout"],
@@ -421,14 +453,6 @@ def rules_for(dirs: Sequence[str] = ()) -> tuple[Rule, ...]:
 
 # --------------------------------------------------------------------------
 # running
-
-
-def run_rule(rule: Rule, text: str) -> list[Finding]:
-    """Run one rule; a timeout raises :class:`RuleTimeout`."""
-    try:
-        return rule.find(text)
-    except TimeoutError as exc:
-        raise RuleTimeout(rule) from exc
 
 
 def timeout_finding(exc: RuleTimeout) -> Finding:
@@ -531,53 +555,3 @@ def run_rules(rules: Iterable[Rule], text: str) -> list[Finding]:
             if token is not None:
                 _base.LIMIT.reset(token)
     return found
-
-
-_BLANK_LINES = regex.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
-
-
-def find_in_text(rules: Sequence[Rule], text: str) -> list[Finding]:
-    """Run rules as the pipeline does: paragraph rules on each blank-line-separated block
-    (spans shifted back to ``text``), document rules on the whole text."""
-    with document_budget(text):
-        return _find_in_text(rules, text)
-
-
-def _find_in_text(rules: Sequence[Rule], text: str) -> list[Finding]:
-    para = [r for r in rules if r.scope == "paragraph"]
-    doc = [r for r in rules if r.scope != "paragraph"]
-    found: list[Finding] = []
-    if para:
-        pos = 0
-        bounds = []
-        for m in _BLANK_LINES.finditer(text):
-            bounds.append((pos, m.start()))
-            pos = m.end()
-        bounds.append((pos, len(text)))
-        for start, end in bounds:
-            if start >= end:
-                continue
-            for f in run_rules(para, text[start:end]):
-                found.append(f.with_span(f.span.shift(start), f.text))
-    if doc:
-        found.extend(run_rules(doc, text))
-    return found
-
-
-def fix_with_rules(text: str, rules: Sequence[Rule], safeties: tuple[str, ...] = ("safe",),
-                   max_passes: int = 8) -> tuple[str, list[Finding]]:
-    """Apply the rules' edits of the given safeties until nothing changes (rules alone,
-    without encoding repair or grammar): returns the text and the findings of the first pass."""
-    from . import edits as edit_engine
-
-    first: list[Finding] | None = None
-    for _ in range(max_passes + 1):
-        found = find_in_text(rules, text)
-        if first is None:
-            first = found
-        todo = [f.fix for f in found if f.fix is not None and f.fix.safety in safeties]
-        if not todo:
-            return text, first
-        chosen, _ = edit_engine.resolve(todo)
-        text = edit_engine.apply(text, chosen)
-    raise RuntimeError(f"rules still changed the text after {max_passes} passes")

@@ -18,10 +18,7 @@ from __future__ import annotations
 import difflib
 import functools
 import os
-import stat
 from typing import Iterable, Mapping, Sequence
-
-MAX_WORD_FILE_BYTES = 10_000_000   # a word list of names and brands; /dev/zero is not one
 
 # Harper's lint kinds: the severities' table, plus the kinds it has no severity for
 _EXTRA_HARPER_KINDS = ("WordOrder",)
@@ -29,29 +26,6 @@ _EXTRA_HARPER_KINDS = ("WordOrder",)
 
 class SelectorError(ValueError):
     """A rule selector names no rule, or a rule pack is broken; the message says where it was given."""
-
-
-def read_word_file(path: str, where: str) -> frozenset[str]:
-    """Words of a word file (one a line, ``#`` comments); ``ValueError`` naming ``where``."""
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError(f"{where}: {path!r} is not a regular file")
-        if info.st_size > MAX_WORD_FILE_BYTES:
-            raise ValueError(f"{where}: {path!r} is too large ({info.st_size:,} bytes; "
-                             f"at most {MAX_WORD_FILE_BYTES:,})")
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_WORD_FILE_BYTES + 1)
-    except OSError as exc:
-        raise ValueError(f"{where}: cannot read {path!r}: {(exc.strerror or str(exc)).lower()}") from None
-    if len(data) > MAX_WORD_FILE_BYTES:  # it grew while we looked
-        raise ValueError(f"{where}: {path!r} is too large (at most {MAX_WORD_FILE_BYTES:,} bytes)")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise ValueError(f"{where}: {path!r} is not UTF-8 (line {line}); save it as UTF-8") from None
-    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.lstrip().startswith("#"))
 
 
 # --- rule selectors --------------------------------------------------------------------

@@ -85,7 +85,27 @@ def test_empty_good_examples_are_rejected(tmp_path):
 def test_fixed_examples_must_match_bad_ones(tmp_path):
     write(tmp_path, "bad.yaml", GOOD_RULE.replace('  fixed: ["A bar here."]\n', ""))
     problems, _ = problems_of(tmp_path)
-    assert "examples.fixed must give the expected text" in problems[0].reason
+    assert "examples.fixed must give the text `fix` makes of each of the 1 bad examples" in problems[0].reason
+
+
+def test_fixed_unsafe_examples_must_match_bad_ones_and_flag_rules_take_none(tmp_path):
+    path = write(tmp_path, "bad.yaml", GOOD_RULE.replace('  fixed: ["A bar here."]\n',
+                                                         '  fixed: ["A bar here."]\n  fixed_unsafe: []\n'))
+    (problem,), _ = problems_of(tmp_path)
+    assert problem.line == 11 and "examples.fixed_unsafe must give the text `fix --unsafe` makes" in problem.reason
+    path.write_text(textwrap.dedent(GOOD_RULE.replace("safety: safe", "safety: flag").replace(
+        '  fixed: ["A bar here."]\n', '  fixed_unsafe: ["A bar here."]\n')), encoding="utf-8")
+    (problem,), _ = problems_of(tmp_path)
+    assert "a flag-only rule makes no edits, so it takes no 'fixed_unsafe' examples" in problem.reason
+
+
+def test_examples_keep_fixed_unsafe_and_known_failures(tmp_path):
+    write(tmp_path, "r.yaml", GOOD_RULE.replace('  good: ["A food here."]\n',
+                                                '  good: ["A food here."]\n  known_failures: ["A FOO here."]\n'))
+    (rule,) = load_rules([tmp_path], builtin=False)
+    # fixed_unsafe left out: fix --unsafe makes the same text
+    assert rule.examples.fixed_unsafe == rule.examples.fixed == ("A bar here.",)
+    assert rule.examples.known_failures == ("A FOO here.",)
 
 
 def test_unknown_kind_duplicate_key_and_bad_placeholder(tmp_path):
@@ -266,9 +286,9 @@ def test_a_huge_rule_file_is_not_read(tmp_path, monkeypatch):
 
 
 def test_a_huge_word_list_is_not_read(tmp_path, monkeypatch):
-    import repair.rulekinds.base as base
+    import repair.wordlists as wordlists
 
-    monkeypatch.setattr(base, "MAX_WORD_LIST_BYTES", 5)
+    monkeypatch.setattr(wordlists, "MAX_WORD_FILE_BYTES", 5)
     write(tmp_path, "rep.yaml", """\
         id: house.rep
         kind: repetition
@@ -347,3 +367,96 @@ def test_a_slow_rule_stops_when_its_budget_for_the_document_is_spent(tmp_path, m
     timeouts = [f for f in found if f.rule == TIMEOUT_RULE and "house.slow" in f.message]
     assert len(timeouts) == 1 and "time budget" in timeouts[0].message
     assert len(calls) <= 2
+
+
+# -- typed parameters: one algorithm per kind, each kind reads exactly its own keys ------------
+
+FOREIGN_RUN = """\
+id: house.cyrillic
+kind: script-run
+message: "Cyrillic: {match}"
+safety: flag
+scripts: [Cyrillic]
+min_latin_ratio: 0.6
+examples:
+  bad: ["He ordered борщ at the station."]
+  good: ["He ordered soup at the station."]
+"""
+
+
+def test_kind_parameters_are_a_frozen_dataclass(tmp_path):
+    import dataclasses
+
+    write(tmp_path, "cyr.yaml", FOREIGN_RUN)
+    (rule,) = load_rules([tmp_path], builtin=False)
+    assert rule.params.scripts == ("Cyrillic",) and rule.params.min_latin_ratio == 0.6
+    assert rule.params.min_chars == 1  # a default
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        rule.params.min_chars = 3
+    for built in load_rules():
+        assert dataclasses.is_dataclass(built.params), built.id
+        assert {f.name for f in dataclasses.fields(built.params)} == set(type(built).KEYS), built.id
+
+
+@pytest.mark.parametrize("line, reason", [
+    # a misspelt key
+    ("min_latin_ration: 0.6", "unknown key 'min_latin_ration' for kind 'script-run'"),
+    # a key another script algorithm reads (script's mixed-word mode took it, the run mode ignored it)
+    ("edge_letters: \"ΑΒ\"", "unknown key 'edge_letters' for kind 'script-run'"),
+])
+def test_a_key_the_kind_does_not_read_is_an_error_with_file_and_line(tmp_path, line, reason):
+    path = write(tmp_path, "cyr.yaml", FOREIGN_RUN.replace("min_latin_ratio: 0.6", line))
+    (problem,), _ = problems_of(tmp_path)
+    assert (problem.path, problem.line) == (str(path), 6)
+    assert reason in problem.reason
+
+
+def test_a_key_of_another_duplicate_algorithm_is_an_error(tmp_path):
+    path = write(tmp_path, "dup.yaml", """\
+        id: house.dup
+        kind: near-duplicate-paragraph
+        message: "Again: {match}"
+        safety: flag
+        min_words: 3
+        safe_min_words: 8
+        examples:
+          bad: ["The harbour opened today.\\n\\nThe harbour opened today!"]
+          good: ["One.\\n\\nTwo."]
+        """)
+    (problem,), _ = problems_of(tmp_path)
+    assert (problem.path, problem.line) == (str(path), 6)
+    assert "unknown key 'safe_min_words' for kind 'near-duplicate-paragraph'" in problem.reason
+
+
+def test_a_retired_kind_says_what_replaces_it(tmp_path):
+    write(tmp_path, "q.yaml", """\
+        id: house.q
+        kind: quotes
+        mode: unbalanced
+        message: "Open quote."
+        safety: flag
+        examples:
+          bad: ["“A. “B,” he said."]
+          good: ["“A,” he said."]
+        """)
+    (problem,), _ = problems_of(tmp_path)
+    assert problem.line == 2 and "kind 'quotes' was split" in problem.reason and "quotes-unbalanced" in problem.reason
+
+
+def test_every_kind_reads_every_key_it_declares():
+    """One algorithm per kind: no declared parameter goes unread (the code of the kind and its
+    base classes in repair.rulekinds names each field of its Params)."""
+    import inspect
+    import re
+
+    from repair.rulebook import _import_kinds
+    from repair.rulekinds.base import KINDS
+
+    _import_kinds()
+    assert {"quotes-unbalanced", "script-run", "duplicate-block"} <= set(KINDS)
+    for name, cls in KINDS.items():
+        source = "".join(inspect.getsource(k) for k in cls.__mro__
+                         if k.__module__.startswith("repair.rulekinds.") and k.__name__ != "Rule")
+        code = re.sub(r"class Params:.*?\n\n", "", source, flags=re.S)
+        unread = [k for k in cls.KEYS if not re.search(rf"\bp\(\"{k}\"\)|params\.{k}\b", code)]
+        assert not unread, f"kind {name} declares keys it never reads: {unread}"

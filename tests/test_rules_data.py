@@ -6,6 +6,8 @@ import collections
 import pytest
 import yaml
 
+from repair.wordlists import read_word_file
+
 from repair.rulebook import builtin_rules_dir, load_rules, rule_files, run_rules
 from repair.rulekinds.repetition import RepetitionRule
 from repair.rulekinds.fragment import FragmentRule
@@ -38,8 +40,7 @@ def test_ids_carry_their_pack_prefix():
 
 def test_word_lists_have_no_duplicates():
     for path in builtin_rules_dir().rglob("*.txt"):
-        entries = [ln.split("#", 1)[0].strip().casefold() for ln in path.read_text(encoding="utf-8").splitlines()]
-        entries = [e for e in entries if e]
+        entries = [e.casefold() for e in read_word_file(path, path.name)]
         dupes = [e for e, n in collections.Counter(entries).items() if n > 1]
         assert not dupes, f"{path.name}: {dupes}"
 

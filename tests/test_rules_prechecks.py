@@ -50,6 +50,8 @@ def example_texts():
         yield from rule.examples.bad
         yield from rule.examples.good
         yield from rule.examples.fixed
+        yield from rule.examples.fixed_unsafe
+        yield from rule.examples.known_failures
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.id)

@@ -201,9 +201,9 @@ def test_a_word_file_must_be_a_regular_file(tmp_path, text_file):
 
 
 def test_a_word_file_has_a_size_limit(tmp_path, text_file, monkeypatch):
-    import repair.validate as validate
+    import repair.wordlists as wordlists
 
-    monkeypatch.setattr(validate, "MAX_WORD_FILE_BYTES", 10)
+    monkeypatch.setattr(wordlists, "MAX_WORD_FILE_BYTES", 10)
     words = tmp_path / "words.txt"
     words.write_text("Kirbyson\nFrobnicator\n", encoding="utf-8")
     result = invoke("check", *GRAMMAR_OFF, "--accept-words", words, text_file)

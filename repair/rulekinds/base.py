@@ -1,12 +1,15 @@
 """The shared part of every rule kind: common fields, key schemas, findings.
 
-A rule kind is a subclass of :class:`Rule` registered with :func:`kind`. It
-declares the keys it accepts in ``KEYS`` (the loader rejects any other key) and
+A rule kind is a subclass of :class:`Rule` registered with :func:`kind`, with one
+algorithm: it declares the keys it reads as the fields of a frozen ``Params``
+dataclass made with :func:`param` (the loader converts and checks each value, builds
+``rule.params`` from them, and rejects any other key with its file and line) and
 implements ``find(text) -> list[Finding]``. Adding a kind means adding one module
 to this package.
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import operator
 import re
@@ -19,6 +22,7 @@ from typing import Any, Callable, ClassVar, Literal
 
 import regex
 
+from .. import wordlists
 from ..model import Edit, Finding, Span
 
 RuleSafety = Literal["safe", "suggest", "flag"]
@@ -36,8 +40,13 @@ LIMIT: ContextVar[tuple["Rule", float] | None] = ContextVar("ungarble_rule_limit
 
 
 def kind(name: str) -> Callable[[type["Rule"]], type["Rule"]]:
+    """Register a rule kind under ``name``; its ``Params`` dataclass says which keys it reads."""
     def register(cls: type["Rule"]) -> type["Rule"]:
         cls.KIND = name
+        params = cls.Params
+        if not (dataclasses.is_dataclass(params) and params.__dataclass_params__.frozen):  # type: ignore[attr-defined]
+            raise TypeError(f"{cls.__name__}.Params must be a frozen dataclass")
+        cls.KEYS = {f.name: f.metadata["key"] for f in dataclasses.fields(params)}
         KINDS[name] = cls
         return cls
 
@@ -60,11 +69,36 @@ class Key:
     doc: str = ""
 
 
+def param(type: str, default: Any = None, *, required: bool = False, choices: tuple = (), doc: str = "",
+          factory: Callable[[], Any] | None = None) -> Any:
+    """One parameter of a kind: a field of its ``Params`` dataclass, read from the YAML key
+    of the same name (converted and checked as :class:`Key` ``type``)."""
+    key = Key(type, required, factory() if factory else default, choices, doc)
+    if factory is not None:
+        return field(default_factory=factory, metadata={"key": key})
+    return field(default=default, metadata={"key": key})
+
+
+@dataclass(frozen=True)
+class NoParams:
+    """The parameters of a kind that reads no key of its own."""
+
+
 @dataclass(frozen=True)
 class Examples:
+    """A rule's examples. ``fixed[i]`` is what ``ungarble fix`` makes of ``bad[i]`` (safe edits
+    only) and ``fixed_unsafe[i]`` what ``fix --unsafe`` makes of it, with this rule alone;
+    both are empty for a flag-only rule (it leaves every text as it is). ``known_failures``
+    are texts the rule should catch and does not yet: kept, and tested to still draw no
+    finding, so that a change that catches one is noticed. ``fires_on_good_of`` names the
+    rules whose good examples this rule fires on, on purpose (a declared overlap)."""
+
     bad: tuple[str, ...]
     fixed: tuple[str, ...]
     good: tuple[str, ...]
+    fixed_unsafe: tuple[str, ...] = ()
+    known_failures: tuple[str, ...] = ()
+    fires_on_good_of: tuple[str, ...] = ()
 
 
 @dataclass(eq=False)
@@ -72,6 +106,9 @@ class Rule:
     """A loaded, validated rule. Kinds add their own fields from ``KEYS``."""
 
     KIND: ClassVar[str] = ""
+    # the kind's own keys: a frozen dataclass whose fields are made with :func:`param`;
+    # the loader rejects any other key (KEYS is derived from it at registration)
+    Params: ClassVar[type] = NoParams
     KEYS: ClassVar[dict[str, Key]] = {}
     SCOPE: ClassVar[str] = "paragraph"
     # placeholders a kind fills in messages, besides {match}
@@ -87,7 +124,7 @@ class Rule:
     timeout: float = 1.0
     scope: str = "paragraph"
     description: str = ""
-    params: dict = field(default_factory=dict)
+    params: Any = field(default_factory=NoParams)
 
     # a regex (``prefilter`` key) that must match somewhere for the rule to run
     prefilter: Any = None
@@ -144,7 +181,7 @@ class Rule:
 
     # -- helpers for kinds -------------------------------------------------
     def p(self, key: str) -> Any:
-        return self.params[key]
+        return getattr(self.params, key)
 
     def render(self, match: str, **extra: str) -> str:
         msg = self.message.replace("{match}", match)
@@ -212,25 +249,18 @@ def line_anchored(pattern: regex.Pattern) -> bool:
     return True
 
 
-MAX_WORD_LIST_BYTES = 10_000_000
-
-
 def load_words(value: Any, base: Path) -> tuple[str, ...]:
-    """A word list: inline YAML list, or a .txt file (relative to the rule file)."""
+    """A word list: inline YAML list, or a .txt file (relative to the rule file) read by
+    :func:`repair.wordlists.read_word_file`."""
     if isinstance(value, str):
         path = (base / value)
         if path.suffix != ".txt":
             raise ValueError(f"word list file must end in .txt: {value!r}")
         if not path.is_file():
             raise ValueError(f"word list file not found: {value!r}")
-        if path.stat().st_size > MAX_WORD_LIST_BYTES:
-            raise ValueError(f"word list file too large: {value!r} (at most {MAX_WORD_LIST_BYTES:,} bytes)")
-        entries = []
-        for raw in path.read_text(encoding="utf-8").splitlines():
-            entry = raw.split("#", 1)[0].strip()
-            if entry:
-                entries.append(entry)
-        return tuple(entries)
+        if path.stat().st_size > wordlists.MAX_WORD_FILE_BYTES:
+            raise ValueError(f"word list file too large: {value!r} (at most {wordlists.MAX_WORD_FILE_BYTES:,} bytes)")
+        return wordlists.read_word_file(path, f"word list file {value!r}")
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
         return tuple(value)
     raise ValueError("expected a list of strings or the name of a .txt word list")

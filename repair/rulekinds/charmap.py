@@ -13,12 +13,14 @@ Japanese text the characters are left for the ``script`` rules to flag.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import re
 
 import regex
 
 from ..model import Finding
-from .base import Facts, Key, Rule, kind
+from .base import Facts, Rule, kind, param
 
 _OPENERS = "([{“‘\"'"
 
@@ -30,13 +32,13 @@ def _latinish(ch: str) -> bool:
 @kind("charmap")
 class CharmapRule(Rule):
     PLACEHOLDERS = ("to",)
-    KEYS = {
-        "map": Key("strmap", default={}),
-        "fullwidth_ascii": Key("str", default="none", choices=("none", "alnum", "all")),
-        "space_after": Key("str", default=""),
-        "space_before": Key("str", default=""),
-        "context": Key("str", default="latin", choices=("latin", "any")),
-    }
+    @dataclass(frozen=True)
+    class Params:
+        map: dict[str, str] = param("strmap", factory=dict)
+        fullwidth_ascii: str = param("str", default="none", choices=("none", "alnum", "all"))
+        space_after: str = param("str", default="")
+        space_before: str = param("str", default="")
+        context: str = param("str", default="latin", choices=("latin", "any"))
 
     def setup(self) -> None:
         table = dict(self.p("map"))

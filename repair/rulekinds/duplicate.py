@@ -1,34 +1,36 @@
-"""``duplicate``: repeated paragraphs, blocks and sentences (scraped boilerplate).
+"""The duplicate kinds: repeated paragraphs, blocks and sentences (scraped boilerplate).
 
-``unit`` chooses what is compared:
-
-- ``paragraph`` (whole document): a later copy of an earlier paragraph. With
-  ``match: exact`` (white space collapsed) the fix removes the later copy;
-  ``match: near`` compares case-folded text with quotes straightened and flags a
-  later paragraph that equals, contains or is contained in an earlier one, or
-  shares its long sentences.
-- ``block`` (one paragraph): a run of text starting at a sentence start and
-  repeated right after itself ("A. B. A. B."); the fix removes the copies.
-- ``sentence`` (one paragraph): a later exact copy of a sentence, not adjacent.
+- ``duplicate-paragraph`` (whole document): a later copy of an earlier paragraph (white
+  space collapsed); the fix removes the later copy.
+- ``near-duplicate-paragraph`` (whole document, flag only): compares case-folded text with
+  quotes straightened and flags a later paragraph that equals, contains or is contained in
+  an earlier one, or shares its long sentences (exact copies are left to
+  ``duplicate-paragraph``).
+- ``duplicate-block`` (one paragraph): a run of text starting at a sentence start and
+  repeated right after itself ("A. B. A. B."); the fix removes the copies. ``probe_chars``
+  is how much of a block's start is looked up first.
+- ``duplicate-sentence`` (one paragraph): a later exact copy of a sentence, not adjacent
+  (adjacent copies are ``duplicate-block``'s, found with ``probe_chars`` as it does).
 
 Messages may name ``{words}`` (the copy's size), ``{line}`` (for paragraphs: the line
 where the earlier copy starts) and ``{first}`` (its paragraph number; people count lines,
 so prefer ``{line}``). A paragraph's finding starts at its first character; its fix
 removes it with the blank lines after it (before it, for the last paragraph).
 
-``min_words`` is the size below which nothing is reported, ``edit_min_words``
-the size below which a copy is only flagged, and ``safe_min_words`` the size
-from which removing it is ``safe`` (sizes between take the rule's own safety).
+``min_words`` is the size below which nothing is reported; for the kinds that edit,
+``edit_min_words`` is the size below which a copy is only flagged, and ``safe_min_words``
+the size from which removing it is ``safe`` (sizes between take the rule's own safety).
 """
 from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 
 import regex
 
 from ..model import Finding
-from .base import Facts, Key, Rule, casefold, kind
+from .base import Facts, Rule, casefold, kind, param
 
 _STARTS = regex.compile(r"(?:^|(?<=[.!?)\]\"”’][ \t]+|\n))(?=[\p{Lu}\"“(])")
 _SENTENCE = regex.compile(r"[^\s].*?(?:[.!?]+[\"”’)\]]*(?=\s|\Z)|\Z)", regex.DOTALL)
@@ -89,24 +91,8 @@ def _fold(text: str) -> str:
     return " ".join(text.translate(_QUOTES).casefold().split())
 
 
-@kind("duplicate")
-class DuplicateRule(Rule):
+class _DuplicateRule(Rule):
     PLACEHOLDERS = ("words", "first", "line")
-    KEYS = {
-        "unit": Key("str", required=True, choices=("paragraph", "block", "sentence")),
-        "match": Key("str", default="exact", choices=("exact", "near")),
-        "min_words": Key("int", default=1),
-        "safe_min_words": Key("int", default=0),
-        "edit_min_words": Key("int", default=0),
-        "probe_chars": Key("int", default=24),
-    }
-
-    def setup(self) -> None:
-        self.scope = "document" if self.p("unit") == "paragraph" else "paragraph"
-        if self.p("match") == "near" and self.p("unit") != "paragraph":
-            raise ValueError("'match: near' applies to 'unit: paragraph' only")
-        if self.p("match") == "near" and self.safety != "flag":
-            raise ValueError("near duplicates are flag-only (safety: flag)")
 
     def _safety(self, words: int):
         if words < self.p("edit_min_words"):
@@ -117,59 +103,6 @@ class DuplicateRule(Rule):
     def safe_forms(self) -> bool:
         return self.safety == "suggest" and bool(self.p("safe_min_words"))
 
-    def precheck(self, text: str, facts: Facts) -> bool:
-        """Every finding needs some text twice, found here without the slow regexes.
-
-        A sentence of n or more words found twice: two possible sentence starts followed by
-        the same n words (white space collapsed; folded, across paragraphs, for ``near``);
-        a repeated block: the probe after a possible start occurs again (the rule's own
-        first step); an exact copy of a paragraph: two equal collapsed paragraphs.
-        """
-        unit = self.p("unit")
-        min_words = self.p("min_words")
-        if unit == "sentence":
-            # a repeated sentence of >= min_words words: its first words recur after a start
-            if min_words < 2:
-                return True
-            # two sentences of n words take at least 2 * (2n - 1) + 1 characters
-            return len(text) > 4 * min_words - 2 and _repeated_sentence_start(text, min_words)
-        if unit == "block":
-            # _block_regions' first step: the probe after some start occurs again
-            probe = self.p("probe_chars")
-            if len(text) < 2 * probe:
-                return False
-            if text.find(text[:probe], 1) != -1:
-                return True
-            for m in _BLOCK_STARTS.finditer(text):
-                s = m.end()
-                chunk = text[s:s + probe]
-                if len(chunk) < probe:
-                    return False
-                if text.find(chunk, s + 1) != -1:
-                    return True
-            return False
-        if self.p("match") == "near":
-            # candidates share a sentence of >= min_words words (folded)
-            if min_words < 1:
-                return True
-            folded = casefold(text)
-            for a, b in (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("\u00a0", " ")):
-                if a in folded:
-                    folded = folded.replace(a, b)
-            return _repeated_sentence_start(folded, max(min_words, 1), paragraphs=True)
-        # exact copies of paragraphs: the same white-space-collapsed text twice
-        keys = [k for k in map(" ".join, map(str.split, _BLANK_RE.split(text))) if k]
-        return len(set(keys)) < len(keys)
-
-    def find(self, text: str) -> list[Finding]:
-        unit = self.p("unit")
-        if unit == "paragraph":
-            return self._near(text) if self.p("match") == "near" else self._paragraphs(text)
-        if unit == "block":
-            return self._blocks(text)
-        return self._sentences(text)
-
-    # -- paragraphs ------------------------------------------------------
     @staticmethod
     def _paragraph_spans(text: str) -> list[tuple[int, int]]:
         spans = []
@@ -181,76 +114,6 @@ class DuplicateRule(Rule):
         if pos < len(text):
             spans.append((pos, len(text)))
         return [(s, e) for s, e in spans if text[s:e].strip()]
-
-    def _paragraphs(self, text: str) -> list[Finding]:
-        spans = self._paragraph_spans(text)
-        if len(spans) < 2:
-            return []
-        seen: dict[str, int] = {}
-        out = []
-        for i, (s, e) in enumerate(spans):
-            key = _norm(text[s:e])
-            if key not in seen:
-                seen[key] = i
-                continue
-            words = len(key.split())
-            if words < self.p("min_words"):
-                continue
-            if i + 1 < len(spans):  # the copy and the blank lines after it
-                start, end = s, spans[i + 1][0]
-            else:  # the last paragraph: the blank lines before it, so the text ends as it did
-                start, end = spans[i - 1][1], s + len(text[s:e].rstrip())
-            first = seen[key]
-            out.append(self.finding(text, start, end, "", self._safety(words), match=key, words=str(words),
-                                    first=str(first + 1), line=str(_line_of(text, spans[first][0]))))
-        return out
-
-    def _near(self, text: str) -> list[Finding]:
-        spans = self._paragraph_spans(text)
-        if len(spans) < 2:
-            return []
-        folded = [_fold(text[s:e]) for s, e in spans]
-        exact = [_norm(text[s:e]) for s, e in spans]
-        min_words = self.p("min_words")
-        by_sentence: dict[str, list[int]] = {}
-        out = []
-        seen_exact: set[str] = set()
-        for i, (s, e) in enumerate(spans):
-            f = folded[i]
-            if exact[i] in seen_exact:
-                continue  # an exact copy: the exact rule's business
-            seen_exact.add(exact[i])
-            sentences = [x.group() for x in _SENTENCE.finditer(f)]
-            sentences = [x for x in sentences if len(x.split()) >= min_words]
-            words = len(f.split())
-            hit = None
-            if words >= min_words and sentences:
-                candidates: dict[int, int] = {}
-                for sent in sentences:
-                    for j in by_sentence.get(sent, ()):
-                        candidates[j] = candidates.get(j, 0) + len(sent.split())
-                for j, shared in sorted(candidates.items()):
-                    shorter = min(words, len(folded[j].split()))
-                    if f == folded[j] or f in folded[j] or folded[j] in f or shared * 2 >= shorter:
-                        hit = j
-                        break
-            for sent in sentences:
-                lst = by_sentence.setdefault(sent, [])
-                if not lst or lst[-1] != i:
-                    lst.append(i)
-            if hit is not None:
-                out.append(self.finding(text, s, e, None, match=_norm(text[s:e])[:80], words=str(words),
-                                        first=str(hit + 1), line=str(_line_of(text, spans[hit][0]))))
-        return out
-
-    # -- inside a paragraph -----------------------------------------------
-    def _blocks(self, text: str) -> list[Finding]:
-        out = []
-        for cut, end, block in self._block_regions(text, self.p("min_words")):
-            words = len(block.split())
-            out.append(self.finding(text, cut, end, "", self._safety(words),
-                                    match=_norm(block)[:80], words=str(words), first="1", line=""))
-        return out
 
     def _block_regions(self, text: str, min_words: int) -> list[tuple[int, int, str]]:
         """(start, end, block) of every copy run that follows its block directly."""
@@ -291,7 +154,162 @@ class DuplicateRule(Rule):
                 t = text.find(chunk, t + 1)
         return out
 
-    def _sentences(self, text: str) -> list[Finding]:
+
+@kind("duplicate-paragraph")
+class DuplicateParagraphRule(_DuplicateRule):
+    SCOPE = "document"
+
+    @dataclass(frozen=True)
+    class Params:
+        min_words: int = param("int", default=1)
+        safe_min_words: int = param("int", default=0)
+        edit_min_words: int = param("int", default=0)
+
+    def precheck(self, text: str, facts: Facts) -> bool:
+        # an exact copy of a paragraph: the same white-space-collapsed text twice
+        keys = [k for k in map(" ".join, map(str.split, _BLANK_RE.split(text))) if k]
+        return len(set(keys)) < len(keys)
+
+    def find(self, text: str) -> list[Finding]:
+        spans = self._paragraph_spans(text)
+        if len(spans) < 2:
+            return []
+        seen: dict[str, int] = {}
+        out = []
+        for i, (s, e) in enumerate(spans):
+            key = _norm(text[s:e])
+            if key not in seen:
+                seen[key] = i
+                continue
+            words = len(key.split())
+            if words < self.p("min_words"):
+                continue
+            if i + 1 < len(spans):  # the copy and the blank lines after it
+                start, end = s, spans[i + 1][0]
+            else:  # the last paragraph: the blank lines before it, so the text ends as it did
+                start, end = spans[i - 1][1], s + len(text[s:e].rstrip())
+            first = seen[key]
+            out.append(self.finding(text, start, end, "", self._safety(words), match=key, words=str(words),
+                                    first=str(first + 1), line=str(_line_of(text, spans[first][0]))))
+        return out
+
+
+@kind("near-duplicate-paragraph")
+class NearDuplicateParagraphRule(_DuplicateRule):
+    SCOPE = "document"
+
+    @dataclass(frozen=True)
+    class Params:
+        min_words: int = param("int", default=1)
+
+    def setup(self) -> None:
+        if self.safety != "flag":
+            raise ValueError("near duplicates are flag-only (safety: flag)")
+
+    def precheck(self, text: str, facts: Facts) -> bool:
+        # candidates share a sentence of >= min_words words (folded): two possible sentence
+        # starts (paragraph starts count) followed by the same words
+        min_words = self.p("min_words")
+        if min_words < 1:
+            return True
+        folded = casefold(text)
+        for a, b in (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'"), ("\u00a0", " ")):
+            if a in folded:
+                folded = folded.replace(a, b)
+        return _repeated_sentence_start(folded, max(min_words, 1), paragraphs=True)
+
+    def find(self, text: str) -> list[Finding]:
+        spans = self._paragraph_spans(text)
+        if len(spans) < 2:
+            return []
+        folded = [_fold(text[s:e]) for s, e in spans]
+        exact = [_norm(text[s:e]) for s, e in spans]
+        min_words = self.p("min_words")
+        by_sentence: dict[str, list[int]] = {}
+        out = []
+        seen_exact: set[str] = set()
+        for i, (s, e) in enumerate(spans):
+            f = folded[i]
+            if exact[i] in seen_exact:
+                continue  # an exact copy: the exact rule's business
+            seen_exact.add(exact[i])
+            sentences = [x.group() for x in _SENTENCE.finditer(f)]
+            sentences = [x for x in sentences if len(x.split()) >= min_words]
+            words = len(f.split())
+            hit = None
+            if words >= min_words and sentences:
+                candidates: dict[int, int] = {}
+                for sent in sentences:
+                    for j in by_sentence.get(sent, ()):
+                        candidates[j] = candidates.get(j, 0) + len(sent.split())
+                for j, shared in sorted(candidates.items()):
+                    shorter = min(words, len(folded[j].split()))
+                    if f == folded[j] or f in folded[j] or folded[j] in f or shared * 2 >= shorter:
+                        hit = j
+                        break
+            for sent in sentences:
+                lst = by_sentence.setdefault(sent, [])
+                if not lst or lst[-1] != i:
+                    lst.append(i)
+            if hit is not None:
+                out.append(self.finding(text, s, e, None, match=_norm(text[s:e])[:80], words=str(words),
+                                        first=str(hit + 1), line=str(_line_of(text, spans[hit][0]))))
+        return out
+
+
+@kind("duplicate-block")
+class DuplicateBlockRule(_DuplicateRule):
+    @dataclass(frozen=True)
+    class Params:
+        min_words: int = param("int", default=1)
+        safe_min_words: int = param("int", default=0)
+        edit_min_words: int = param("int", default=0)
+        probe_chars: int = param("int", default=24)
+
+    def precheck(self, text: str, facts: Facts) -> bool:
+        # _block_regions' first step: the probe after some start occurs again
+        probe = self.p("probe_chars")
+        if len(text) < 2 * probe:
+            return False
+        if text.find(text[:probe], 1) != -1:
+            return True
+        for m in _BLOCK_STARTS.finditer(text):
+            s = m.end()
+            chunk = text[s:s + probe]
+            if len(chunk) < probe:
+                return False
+            if text.find(chunk, s + 1) != -1:
+                return True
+        return False
+
+    def find(self, text: str) -> list[Finding]:
+        out = []
+        for cut, end, block in self._block_regions(text, self.p("min_words")):
+            words = len(block.split())
+            out.append(self.finding(text, cut, end, "", self._safety(words),
+                                    match=_norm(block)[:80], words=str(words), first="1", line=""))
+        return out
+
+
+@kind("duplicate-sentence")
+class DuplicateSentenceRule(_DuplicateRule):
+    @dataclass(frozen=True)
+    class Params:
+        min_words: int = param("int", default=1)
+        safe_min_words: int = param("int", default=0)
+        edit_min_words: int = param("int", default=0)
+        probe_chars: int = param("int", default=24)
+
+    def precheck(self, text: str, facts: Facts) -> bool:
+        # a repeated sentence of >= min_words words: its first words recur after a start
+        # (white space collapsed)
+        min_words = self.p("min_words")
+        if min_words < 2:
+            return True
+        # two sentences of n words take at least 2 * (2n - 1) + 1 characters
+        return len(text) > 4 * min_words - 2 and _repeated_sentence_start(text, min_words)
+
+    def find(self, text: str) -> list[Finding]:
         min_words = self.p("min_words")
         seen: dict[str, tuple[int, int]] = {}
         out = []

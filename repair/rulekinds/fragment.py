@@ -14,13 +14,16 @@ the word itself must be in the list, and names the list holds ("Ahmed") belong i
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import functools
 import re
 
 import regex
 
 from ..model import Finding
-from .base import Facts, Key, Rule, inside_quotes, kind
+from .base import Facts, Rule, inside_quotes, kind, param
 
 _FRAGMENT = regex.compile(
     r"(?:(?<=[\p{L}\d)%][.!?][\"'”’)\]]?[ \t]+)|(?<=^[ \t]*))(?P<word>\p{Lu}\p{Ll}+)\.(?=\s|\Z)", regex.MULTILINE
@@ -34,14 +37,14 @@ _AFTER_SENTENCE = re.compile(r"[.!?][\"'”’)\]]?[ \t]+[^\W\d_]+\.(?=\s|\Z)")
 
 @kind("fragment")
 class FragmentRule(Rule):
-    KEYS = {
-        "words": Key("words", default=()),
-        "word_pattern": Key("regex"),
-        "allow": Key("words", default=()),
-        "skip_in_quotes": Key("bool", default=True),
-        "after_sentence": Key("bool", default=True),
-        "lexicon_verbs": Key("int", default=0),
-    }
+    @dataclass(frozen=True)
+    class Params:
+        words: tuple[str, ...] = param("words", default=())
+        word_pattern: Any = param("regex")
+        allow: tuple[str, ...] = param("words", default=())
+        skip_in_quotes: bool = param("bool", default=True)
+        after_sentence: bool = param("bool", default=True)
+        lexicon_verbs: int = param("int", default=0)
 
     def setup(self) -> None:
         if not self.p("words") and self.p("word_pattern") is None:

@@ -19,12 +19,14 @@ English use), ``code_words`` (a word list, lower case). The edit is a suggestion
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import re
 
 import regex
 
 from ..model import Finding
-from .base import Facts, Key, Rule, kind
+from .base import Facts, Rule, kind, param
 
 # a digit run with nothing word-like or code-like touching it on the left
 _NUMBER = regex.compile(r"(?<![\p{L}\p{N}_\-–/#@=:.,+%&\\~^])\p{Nd}{5,}(?![\p{L}\p{N}_\-–/@=#\\~^%])")
@@ -34,11 +36,11 @@ _SENTENCE_START = regex.compile(r"(?:^|[.!?:;\"“”(\[]\s*|\n)\Z")
 
 @kind("number")
 class NumberRule(Rule):
-    KEYS = {
-        "min_digits": Key("int", default=5),
-        "separator": Key("str", default=","),
-        "code_words": Key("words", default=()),
-    }
+    @dataclass(frozen=True)
+    class Params:
+        min_digits: int = param("int", default=5)
+        separator: str = param("str", default=",")
+        code_words: tuple[str, ...] = param("words", default=())
 
     def setup(self) -> None:
         if self.p("min_digits") < 4:

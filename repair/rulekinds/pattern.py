@@ -14,23 +14,26 @@ that are left alone. Messages may name ``{next}``, the character after the match
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import regex
 
 from ..model import Finding
-from .base import Facts, Key, Rule, kind, preserve_case
+from .base import Facts, Rule, kind, param, preserve_case
 
 
 @kind("pattern")
 class PatternRule(Rule):
     PLACEHOLDERS = ("next",)
-    KEYS = {
-        "pattern": Key("regex", required=True),
-        "replacement": Key("str"),
-        "ignorecase": Key("bool", default=False),
-        "preserve_case": Key("bool", default=True),
-        "requires": Key("strlist", default=()),
-        "exceptions": Key("words", default=()),
-    }
+    @dataclass(frozen=True)
+    class Params:
+        pattern: Any = param("regex", required=True)
+        replacement: str | None = param("str")
+        ignorecase: bool = param("bool", default=False)
+        preserve_case: bool = param("bool", default=True)
+        requires: tuple[str, ...] = param("strlist", default=())
+        exceptions: tuple[str, ...] = param("words", default=())
 
     def setup(self) -> None:
         pattern: regex.Pattern = self.p("pattern")

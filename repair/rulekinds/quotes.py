@@ -1,32 +1,34 @@
-"""``quotes``: quotation marks that do not pair up, or mix styles.
+"""The quotation-mark kinds, one algorithm each:
 
-``mode``:
-
-- ``unbalanced`` (one paragraph): an opening double quote followed by another
+- ``quotes-unbalanced`` (one paragraph): an opening double quote followed by another
   opening one with no closing quote between ("“We help. “We stay,” he said").
   A quote left open at the end of a paragraph is not reported: English
   continues a quotation into the next paragraph that way.
-- ``hanging-end`` (whole document): the text ends with a lone opening quote.
+- ``quotes-hanging-end`` (whole document): the text ends with a lone opening quote.
   The fix (suggest) turns it into the closing quote of an open quotation, or
   removes it when nothing is open.
-- ``unfinished-end`` (whole document): the text stops mid-sentence: its last
+- ``quotes-unfinished-end`` (whole document): the text stops mid-sentence: its last
   paragraph has at least ``min_words`` words and ends in a lower-case word or a
   comma, with no closing punctuation (a truncated translation or scrape).
   Headings and sign-offs ("Best regards, Ana Lopes") end otherwise. Flag only.
-- ``unclosed-start`` (whole document): the text opens with a double quotation mark
+- ``quotes-unclosed-start`` (whole document): the text opens with a double quotation mark
   and no closing double quote follows anywhere in it (a quotation the translation or
   the cut never closed). A quotation carried over several paragraphs still closes
   at its end, so it is not reported. Flag only: where it should close needs a human.
-- ``mixed`` (whole document): both straight and curly apostrophes (or double
+- ``quotes-mixed`` (whole document): both straight and curly apostrophes (or double
   quotes) in one text; the minority style is flagged with a suggested edit to
   the dominant one.
+
+Only ``quotes-unfinished-end`` has a key of its own (``min_words``).
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import regex
 
 from ..model import Finding
-from .base import Facts, Key, Rule, kind
+from .base import Facts, Rule, kind, param
 
 _DOUBLE = regex.compile(r"[“”\"]")
 _APOS_STRAIGHT = regex.compile(r"(?<=\p{L})'(?=\p{L})")
@@ -60,41 +62,37 @@ def _roles(text: str):
                 yield m.start(), role
 
 
-@kind("quotes")
-class QuotesRule(Rule):
-    PLACEHOLDERS = ("dominant", "count")
-    KEYS = {
-        "mode": Key("str", required=True, choices=("unbalanced", "hanging-end", "unfinished-end", "unclosed-start", "mixed")),
-        "min_words": Key("int", default=8),
-    }
-
-    def setup(self) -> None:
-        self.scope = "paragraph" if self.p("mode") == "unbalanced" else "document"
+@kind("quotes-unbalanced")
+class UnbalancedQuotesRule(Rule):
+    SCOPE = "paragraph"
 
     def precheck(self, text: str, facts: Facts) -> bool:
-        mode = self.p("mode")
-        if mode == "unbalanced":
-            # a finding needs two opening marks
-            return text.count("“") + text.count('"') >= 2
-        if mode == "unclosed-start":
-            return text.lstrip("\ufeff \t\r\n")[:1] in ("“", '"')
-        if mode == "mixed":
-            return ("'" in text and "’" in text) or ('"' in text and ("“" in text or "”" in text))
-        return True
+        # a finding needs two opening marks
+        return text.count("“") + text.count('"') >= 2
 
     def find(self, text: str) -> list[Finding]:
-        mode = self.p("mode")
-        if mode == "unbalanced":
-            return self._unbalanced(text)
-        if mode == "hanging-end":
-            return self._hanging(text)
-        if mode == "unfinished-end":
-            return self._unfinished(text)
-        if mode == "unclosed-start":
-            return self._unclosed_start(text)
-        return self._mixed(text)
+        if "“" not in text and '"' not in text:
+            return []
+        out = []
+        open_at = None
+        for pos, role in _roles(text):
+            if role == "open":
+                if open_at is not None:
+                    out.append(self.finding(text, open_at, open_at + 1))
+                open_at = pos
+            else:
+                open_at = None
+        return out
 
-    def _unclosed_start(self, text: str) -> list[Finding]:
+
+@kind("quotes-unclosed-start")
+class UnclosedStartRule(Rule):
+    SCOPE = "document"
+
+    def precheck(self, text: str, facts: Facts) -> bool:
+        return text.lstrip("\ufeff \t\r\n")[:1] in ("“", '"')
+
+    def find(self, text: str) -> list[Finding]:
         start = len(text) - len(text.lstrip("\ufeff \t\r\n"))
         if text[start:start + 1] not in ("“", '"'):
             return []
@@ -107,7 +105,16 @@ class QuotesRule(Rule):
             return []  # straight quotes whose roles are unclear: leave them be
         return [self.finding(text, start, start + 1)]
 
-    def _unfinished(self, text: str) -> list[Finding]:
+
+@kind("quotes-unfinished-end")
+class UnfinishedEndRule(Rule):
+    SCOPE = "document"
+
+    @dataclass(frozen=True)
+    class Params:
+        min_words: int = param("int", default=8)
+
+    def find(self, text: str) -> list[Finding]:
         body = text.rstrip()
         last = body[-1:]
         # _UNFINISHED ends in a lower-case letter, an apostrophe, a hyphen or a comma: a cheap
@@ -124,21 +131,12 @@ class QuotesRule(Rule):
             return []
         return [self.finding(text, m.start(), m.end())]
 
-    def _unbalanced(self, text: str) -> list[Finding]:
-        if "“" not in text and '"' not in text:
-            return []
-        out = []
-        open_at = None
-        for pos, role in _roles(text):
-            if role == "open":
-                if open_at is not None:
-                    out.append(self.finding(text, open_at, open_at + 1))
-                open_at = pos
-            else:
-                open_at = None
-        return out
 
-    def _hanging(self, text: str) -> list[Finding]:
+@kind("quotes-hanging-end")
+class HangingEndRule(Rule):
+    SCOPE = "document"
+
+    def find(self, text: str) -> list[Finding]:
         body = text.rstrip()
         if not body or body[-1] not in "“‘\"":
             return []
@@ -166,7 +164,16 @@ class QuotesRule(Rule):
             replacement = ""
         return [self.finding(text, start, last + 1, replacement)]
 
-    def _mixed(self, text: str) -> list[Finding]:
+
+@kind("quotes-mixed")
+class MixedQuotesRule(Rule):
+    SCOPE = "document"
+    PLACEHOLDERS = ("dominant", "count")
+
+    def precheck(self, text: str, facts: Facts) -> bool:
+        return ("'" in text and "’" in text) or ('"' in text and ("“" in text or "”" in text))
+
+    def find(self, text: str) -> list[Finding]:
         out = []
         straight = list(_APOS_STRAIGHT.finditer(text, timeout=self.limit()))
         curly = list(_APOS_CURLY.finditer(text, timeout=self.limit()))

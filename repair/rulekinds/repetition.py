@@ -27,10 +27,14 @@ separators skip the precheck.
 """
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
 import regex
 
 from ..model import Finding
-from .base import _MARK_CHARS, WORD, Facts, Key, Rule, kind
+from .base import _MARK_CHARS, WORD, Facts, Rule, kind, param
 
 _PREV = regex.compile(r"(" + WORD + r")[ \t\u00a0]*\Z")
 _SENT_START = regex.compile(r"(?:^|[.!?:;][\"'”’)\]]*)\s*\Z")
@@ -56,24 +60,24 @@ def _period(unit: str) -> int:
 @kind("repetition")
 class RepetitionRule(Rule):
     PLACEHOLDERS = ("unit", "copies")
-    KEYS = {
-        "joiners": Key("strlist", default=()),
-        "separator": Key("str"),
-        "min_words": Key("int", default=1),
-        "max_words": Key("int", default=4),
-        "min_copies": Key("int", default=2),
-        "max_copies": Key("int", default=0),
-        "allow": Key("words", default=()),
-        "allow_pattern": Key("regex"),
-        "safe_units": Key("words", default=()),
-        "safe_min_words": Key("int", default=0),
-        "safe_after": Key("words", default=()),
-        "safe_after_pattern": Key("regex"),
-        "safe_joiners": Key("strlist", default=()),
-        "never_safe_pattern": Key("regex"),
-        "allow_followed_by": Key("regex"),
-        "requires": Key("strlist", default=()),
-    }
+    @dataclass(frozen=True)
+    class Params:
+        joiners: tuple[str, ...] = param("strlist", default=())
+        separator: str | None = param("str")
+        min_words: int = param("int", default=1)
+        max_words: int = param("int", default=4)
+        min_copies: int = param("int", default=2)
+        max_copies: int = param("int", default=0)
+        allow: tuple[str, ...] = param("words", default=())
+        allow_pattern: Any = param("regex")
+        safe_units: tuple[str, ...] = param("words", default=())
+        safe_min_words: int = param("int", default=0)
+        safe_after: tuple[str, ...] = param("words", default=())
+        safe_after_pattern: Any = param("regex")
+        safe_joiners: tuple[str, ...] = param("strlist", default=())
+        never_safe_pattern: Any = param("regex")
+        allow_followed_by: Any = param("regex")
+        requires: tuple[str, ...] = param("strlist", default=())
 
     def setup(self) -> None:
         lo, hi = self.p("min_words"), self.p("max_words")
@@ -138,10 +142,11 @@ class RepetitionRule(Rule):
         self._runs = {k: bytes(k * (self.p("min_copies") - 1)) for k in range(lo, hi + 1)}
         if self._safe_joiners and not joiners:
             raise ValueError("'safe_joiners' needs 'joiners'")
-        for key in ("allow_pattern", "safe_after_pattern", "never_safe_pattern", "allow_followed_by"):
-            pat = self.p(key)
-            if pat is not None:
-                self.params[key] = regex.compile(pat.pattern, regex.IGNORECASE)
+        # the patterns match case-insensitively, as the repeat itself does
+        self.params = dataclasses.replace(self.params, **{
+            key: regex.compile(pat.pattern, regex.IGNORECASE)
+            for key in ("allow_pattern", "safe_after_pattern", "never_safe_pattern", "allow_followed_by")
+            if (pat := self.p(key)) is not None})
 
     def allowed(self, unit: str, whole: str = "") -> bool:
         u = self._norm(unit)
