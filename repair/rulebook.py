@@ -38,6 +38,7 @@ import yaml
 from .model import Finding, Span
 from .rulekinds import base as _base
 from .rulekinds.base import KINDS, Examples, Facts, Key, Rule, load_words
+from .text import BLANK_LINES as _BLANK_LINES
 
 TIMEOUT_RULE = "internal.rule-timeout"
 DEFAULT_TIMEOUT = 1.0
@@ -531,9 +532,6 @@ def run_rules(rules: Iterable[Rule], text: str) -> list[Finding]:
             if token is not None:
                 _base.LIMIT.reset(token)
     return found
-
-
-_BLANK_LINES = regex.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
 
 
 def find_in_text(rules: Sequence[Rule], text: str) -> list[Finding]:
