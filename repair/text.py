@@ -46,7 +46,9 @@ from .model import Span
 
 # --- lines and paragraphs --------------------------------------------------------------
 
-LINE_BREAK = r"\r\n|\r|\n"
+# CRLF, CR or LF; a CR never ends a line on its own right before an LF (else the regex engine,
+# backtracking, reads the two halves of one CRLF as two line breaks: a blank line).
+LINE_BREAK = r"\r\n|\r(?!\n)|\n"
 #: A paragraph break: one or more blank lines (lines of nothing but spaces and tabs), with the
 #: spaces and tabs around them. THE blank-line pattern of the project.
 BLANK_LINES = re.compile(rf"(?:{LINE_BREAK})[ \t]*(?:(?:{LINE_BREAK})[ \t]*)+")

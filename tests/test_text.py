@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import ast
 import functools
+import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -20,7 +22,7 @@ def _texts(text: str, spans) -> list[str]:
 
 # --- paragraphs -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("nl", ["\n", "\r"])
+@pytest.mark.parametrize("nl", ["\n", "\r\n", "\r"])
 def test_paragraphs_are_the_same_for_every_line_ending(nl):
     text = f"One line.{nl}Same paragraph.{nl}{nl}Two.{nl} \t{nl}{nl}Three{nl}"
     layer = TextLayer(text)
@@ -61,9 +63,9 @@ def test_abbreviations_and_initials_do_not_end_a_sentence():
 
 
 def test_sentences_stay_inside_their_paragraph():
-    text = "A Heading Without A Stop\n\nThe text begins. It ends here"
+    text = "A Heading Without A Stop\r\n\r\nThe text begins. It ends here"
     # the splitter alone runs a title into the next paragraph; the layer splits a paragraph at a time
-    assert _texts(text, split_sentences(text))[0] == "A Heading Without A Stop\n\nThe text begins."
+    assert _texts(text, split_sentences(text))[0] == "A Heading Without A Stop\r\n\r\nThe text begins."
     layer = TextLayer(text)
     assert _texts(text, layer.sentences()) == ["A Heading Without A Stop", "The text begins.", "It ends here"]
     second = layer.paragraphs()[1]
@@ -106,12 +108,30 @@ def test_every_word_variant_is_the_one_word_pattern_and_matches_what_each_stage_
     assert {name: getattr(tx, name) for name in before} == before
 
 
+def test_one_crlf_is_a_line_break_not_a_blank_line():
+    # the blank-line patterns of pipeline, rulebook, duplicate and merge each read "\r" + "\n" of one
+    # CRLF as two line breaks: every line of a CRLF file was a paragraph of its own
+    text = "It was the\r\nthe end.\r\n\r\nNext one."
+    assert _texts(text, paragraphs(text)) == ["It was the\r\nthe end.", "Next one."]
+    assert BlankLineIndex(text, BLANK_LINE).paragraph(Span(0, 1)) == (0, text.index("\r\n\r\n"))
+    # everywhere else the patterns read what they always did
+    before_runs = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
+    before_one = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)")
+    for size in range(1, 7):
+        for chars in itertools.product("\n\r \ta", repeat=size):
+            sample = "".join(chars)
+            if "\r\n" in sample:
+                continue  # CRLF: above
+            for new, old in ((tx.BLANK_LINES, before_runs), (tx.BLANK_LINE, before_one)):
+                assert [m.span() for m in new.finditer(sample)] == [m.span() for m in old.finditer(sample)], sample
+
+
 def test_empty_and_blank_text():
-    for text in ("", "\n \n"):
+    for text in ("", "\r\n\r\n", "\n \n"):
         layer = TextLayer(text)
         assert layer.paragraphs() == layer.sentences() == layer.words() == ()
         assert split_sentences(text) == []
-    for text in ("\n", "  \n\n  "):  # white space alone between blank lines is still a block
+    for text in ("\r\n", "  \n\n  "):  # white space alone between blank lines is still a block
         layer = TextLayer(text)
         assert len(layer.paragraphs()) == 1 and layer.sentences() == () and layer.words() == ()
     assert TextLayer("").paragraph_at(Span(0, 0)) == Span(0, 0)
@@ -198,3 +218,14 @@ def test_readability_and_the_lexicon_stay_below_the_loop_and_the_names():
     graph = _graph()
     assert _reachable(graph, "repair.readability") <= {"repair.model", "repair.text"}
     assert "repair.names" not in _reachable(graph, "repair.lexicon")
+
+
+@pytest.mark.parametrize("nl", ["\r\n", "\r"])
+def test_a_text_gets_the_findings_of_its_lf_twin_whatever_its_line_endings(nl):
+    import repair
+
+    lf = "It was the\nthe end of it.\nWe saw a\na bird.\n\nWe saw a bird.\nWe saw a bird.\n"
+    want = repair.analyse(lf, grammar="none")
+    got = repair.analyse(lf.replace("\n", nl), grammar="none")
+    assert [f.rule for f in got.findings] == [f.rule for f in want.findings] != []
+    assert got.fixed == want.fixed.replace("\n", nl)
