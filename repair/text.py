@@ -40,7 +40,6 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Pattern
 
 from .model import Span
 
@@ -77,7 +76,7 @@ class BlankLineIndex:
 
     __slots__ = ("starts", "ends", "length")
 
-    def __init__(self, text: str, separator: Pattern[str] = BLANK_LINES) -> None:
+    def __init__(self, text: str, separator: re.Pattern[str] = BLANK_LINES) -> None:
         self.starts: list[int] = []
         self.ends: list[int] = []
         for m in separator.finditer(text):
@@ -241,7 +240,7 @@ HYPHENATED_TOKEN_RE = re.compile(HYPHENATED_TOKEN)
 READING_WORD_RE = re.compile(READING_WORD)
 
 
-def words(text: str, pattern: Pattern[str] = WORD_RE, start: int = 0, end: int | None = None) -> list[Span]:
+def words(text: str, pattern: re.Pattern[str] = WORD_RE, start: int = 0, end: int | None = None) -> list[Span]:
     """The words of ``text[start:end]`` (``pattern``: :data:`WORD_RE` or a variant) as spans of ``text``."""
     return [Span(m.start(), m.end()) for m in pattern.finditer(text, start, len(text) if end is None else end)]
 
@@ -279,7 +278,7 @@ class TextLayer:
         starts = self._sentence_starts
         return self._sentences[bisect.bisect_left(starts, span.start):bisect.bisect_left(starts, span.end)]
 
-    def words_in(self, span: Span, pattern: Pattern[str] = WORD_RE) -> list[Span]:
+    def words_in(self, span: Span, pattern: re.Pattern[str] = WORD_RE) -> list[Span]:
         """The words inside ``span`` (a sentence, usually), found within it: a word is never cut
         at the span's edges into a longer one."""
         return words(self.text, pattern, span.start, span.end)
