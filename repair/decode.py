@@ -21,6 +21,7 @@ import re
 import unicodedata
 
 from .model import Document
+from .text import LETTERS_RE as _WORD
 
 
 class InputError(Exception):
@@ -63,7 +64,6 @@ about into also only can could should these those
 """.split())
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 def decode(data: bytes, path: str) -> Document:

@@ -32,6 +32,8 @@ import re
 import unicodedata
 from typing import Iterable
 
+from .text import LETTER
+
 NEIGHBOUR_RATIO = 30
 DERIVED_NEIGHBOUR_MIN = 1_000_000
 STEM_MIN = 100_000           # a derivation's stem must be at least this common
@@ -159,9 +161,39 @@ def edits1(word: str) -> set[str]:
     return out
 
 
-def _variant(a: str, b: str) -> bool:
-    from .names import american_form
+# British/Commonwealth -> American spelling patterns, applied to a lower-case word
+_REGIONAL = [
+    (re.compile(r"(?<=[a-z]{2})our(?=(s|ed|ing|ite|ites|able|ably|hood|hoods|ful|less|er|ers|ism)?$)"), "or"),
+    (re.compile(r"(?<=[a-z]{2})our(?=(ab|it|ing|ed|hood))"), "or"),
+    (re.compile(r"(?<=[a-z])tre(s|d)?$"), r"ter\1"),
+    (re.compile(r"(?<=[a-z]{2})is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),
+    (re.compile(r"(?<=[a-z])ys(e|ed|es|ing)$"), r"yz\1"),
+    (re.compile(r"(?<=[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),
+    (re.compile(r"ogue(s)?$"), r"og\1"),
+    (re.compile(r"(?<=[a-z])ence(s)?$"), r"ense\1"),
+    (re.compile(r"wards$"), "ward"),
+    (re.compile(r"(?<=[a-z])ae(?=[a-z])"), "e"),
+    (re.compile(r"(?<=[a-z])oe(?=[a-z])"), "e"),
+    (re.compile(r"^sceptic"), "skeptic"),
+    (re.compile(r"^grey"), "gray"),
+    (re.compile(r"^whisky"), "whiskey"),
+    (re.compile(r"^mould"), "mold"),
+    (re.compile(r"^tyre"), "tire"),
+    (re.compile(r"^ageing"), "aging"),
+    (re.compile(r"^programme"), "program"),
+    (re.compile(r"^plough"), "plow"),
+    (re.compile(r"^aluminium"), "aluminum"),
+]
 
+
+def american_form(word: str) -> str:
+    out = word.casefold()
+    for pattern, repl in _REGIONAL:
+        out = pattern.sub(repl, out)
+    return out
+
+
+def _variant(a: str, b: str) -> bool:
     return american_form(a) == american_form(b)
 
 
@@ -245,7 +277,7 @@ def is_known_word(word: str) -> bool:
 # --- what a misspelling looks like ------------------------------------------------------
 
 TYPO_NEIGHBOUR_MIN = 1_000_000
-_INITIALS = re.compile(r"^(?:[^\W\d_]\.){1,4}[^\W\d_]?\.?$")
+_INITIALS = re.compile(rf"^(?:{LETTER}\.){{1,4}}{LETTER}?\.?$")
 
 # Foreign phrases of English prose whose words no English dictionary lists on their own.
 FOREIGN_PHRASES: tuple[str, ...] = (
@@ -260,10 +292,10 @@ FOREIGN_PHRASES: tuple[str, ...] = (
     "vis-a-vis", "vis-à-vis", "pro rata", "pro forma", "sui generis", "terra incognita",
 )
 _PHRASE_RE = re.compile(
-    r"(?<![^\W\d_])(?:" + "|".join(
+    rf"(?<!{LETTER})(?:" + "|".join(
         r"[ \u00a0-]+".join(re.escape(w).replace("'", "['’]") for w in re.split(r"[ -]", p))
         for p in sorted(FOREIGN_PHRASES, key=len, reverse=True)
-    ) + r")(?![^\W\d_])",
+    ) + rf")(?!{LETTER})",
     re.IGNORECASE,
 )
 
@@ -305,7 +337,7 @@ def is_dropped_g(word: str, text: str | None, end: int) -> bool:
             and count(fold(word) + "g") > 0)
 
 
-_INNER_CAPITAL = re.compile(r"^[^\W\d_]+$")
+_INNER_CAPITAL = re.compile(rf"^{LETTER}+$")
 
 
 def is_acronym_or_brand(word: str) -> bool:

@@ -21,19 +21,19 @@ A grammar checker's suggestion is dropped, finding and all, when
 """
 from __future__ import annotations
 
-import bisect
 import functools
-import re
 from typing import Callable, Sequence
 
 from . import edits as edit_engine
 from .model import Edit, Finding, Span
-from .names import WORD_RE, _sentence_initial, is_spelling_finding
+from .names import is_spelling_finding
 from .options import Options
+from .text import BLANK_LINE as _BLANK_LINE  # one blank line, not a run: as merging always read paragraphs
+from .text import WORD_RE, BlankLineIndex
+from .text import starts_sentence as _sentence_initial
 
 GRAMMAR_SOURCES = frozenset({"harper", "languagetool"})
 _SOURCE_RANK = {"rules": 3, "languagetool": 2, "harper": 1}
-_BLANK_LINE = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)")
 
 
 def merge_findings(text: str, findings: Sequence[Finding], options: Options) -> list[Finding]:
@@ -163,24 +163,14 @@ def breaks_name(text: str, fix: Edit) -> bool:
     return False
 
 
-class _Blanks:
+class _Blanks(BlankLineIndex):
     """The blank lines of one text, found once: a paragraph lookup is a binary search, not a
     scan of everything before the finding (which made merging O(text x findings))."""
 
-    def __init__(self, text: str) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for m in _BLANK_LINE.finditer(text):
-            self.starts.append(m.start())
-            self.ends.append(m.end())
-        self.length = len(text)
+    __slots__ = ()
 
-    def paragraph(self, span: Span) -> tuple[int, int]:
-        i = bisect.bisect_right(self.ends, span.start) - 1
-        start = self.ends[i] if i >= 0 else 0
-        j = bisect.bisect_left(self.starts, span.end)
-        end = self.starts[j] if j < len(self.starts) else self.length
-        return start, max(end, span.end)
+    def __init__(self, text: str) -> None:
+        super().__init__(text, _BLANK_LINE)
 
 
 def _paragraph(text: str, span: Span, blanks: _Blanks | None = None) -> tuple[int, int]:

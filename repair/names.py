@@ -30,15 +30,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .lexicon import count, fold, not_a_misspelling
+from .lexicon import american_form, count, fold, not_a_misspelling
 from .model import Finding
 from .options import Options
+from .text import WORD_RE, starts_sentence
 
-WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _POSSESSIVE_RE = re.compile(r"(?:['’]s|s['’]|['’])$", re.IGNORECASE)
 COMMON = 1_000_000  # a word this common in the lexicon is not taken for a first name
-_OPENERS = "\"'“‘«([{—–-*_"
-_SENTENCE_END = ".!?…:;"
 
 # Words after which a capitalised word is a name. Compared case-insensitively; the
 # run of capitalised words after one is a name ("Secretary General Jens Stoltenberg").
@@ -128,7 +126,7 @@ class NameIndex:
             prev = (word, e)
             if _is_capitalised(word):
                 e.capitalised += 1
-                if not _sentence_initial(text, m.start()):
+                if not starts_sentence(text, m.start()):
                     e.mid_sentence += 1
                 if in_name_run and contiguous:
                     e.after_title += 1
@@ -156,50 +154,6 @@ def _joins_name(gap: str) -> bool:
     stripped = gap.strip()
     # a space, or an initial's full stop ("Mark J. Smith"), or an "-" inside a double name
     return stripped in ("", ".", "-") and len(gap) <= 3
-
-
-def _sentence_initial(text: str, pos: int) -> bool:
-    i = pos - 1
-    saw_newline = False
-    while i >= 0 and (text[i].isspace() or text[i] in _OPENERS):
-        if text[i] == "\n":
-            saw_newline = True
-        i -= 1
-    if i < 0 or saw_newline:
-        return True
-    return text[i] in _SENTENCE_END
-
-
-# British/Commonwealth -> American spelling patterns, applied to a lower-case word
-_REGIONAL = [
-    (re.compile(r"(?<=[a-z]{2})our(?=(s|ed|ing|ite|ites|able|ably|hood|hoods|ful|less|er|ers|ism)?$)"), "or"),
-    (re.compile(r"(?<=[a-z]{2})our(?=(ab|it|ing|ed|hood))"), "or"),
-    (re.compile(r"(?<=[a-z])tre(s|d)?$"), r"ter\1"),
-    (re.compile(r"(?<=[a-z]{2})is(e|ed|es|ing|ation|ations|er|ers)$"), r"iz\1"),
-    (re.compile(r"(?<=[a-z])ys(e|ed|es|ing)$"), r"yz\1"),
-    (re.compile(r"(?<=[aeiou])ll(ed|ing|er|ers)$"), r"l\1"),
-    (re.compile(r"ogue(s)?$"), r"og\1"),
-    (re.compile(r"(?<=[a-z])ence(s)?$"), r"ense\1"),
-    (re.compile(r"wards$"), "ward"),
-    (re.compile(r"(?<=[a-z])ae(?=[a-z])"), "e"),
-    (re.compile(r"(?<=[a-z])oe(?=[a-z])"), "e"),
-    (re.compile(r"^sceptic"), "skeptic"),
-    (re.compile(r"^grey"), "gray"),
-    (re.compile(r"^whisky"), "whiskey"),
-    (re.compile(r"^mould"), "mold"),
-    (re.compile(r"^tyre"), "tire"),
-    (re.compile(r"^ageing"), "aging"),
-    (re.compile(r"^programme"), "program"),
-    (re.compile(r"^plough"), "plow"),
-    (re.compile(r"^aluminium"), "aluminum"),
-]
-
-
-def american_form(word: str) -> str:
-    out = word.casefold()
-    for pattern, repl in _REGIONAL:
-        out = pattern.sub(repl, out)
-    return out
 
 
 def is_regional_variant(word: str, suggestions: Iterable[str]) -> bool:

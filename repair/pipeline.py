@@ -8,7 +8,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
-import re
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
@@ -17,8 +16,7 @@ from . import encoding
 from .checks import Check
 from .model import Edit, Finding, Span
 from .options import Options
-
-_BLANK_LINES = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
+from .text import paragraphs  # the text layer's; tests and benchmarks import it from here too
 
 
 # Damage to characters, not words: reported inside paths, URLs and identifiers too.
@@ -120,19 +118,6 @@ class Result:
     @property
     def changed(self) -> bool:
         return self.fixed != self.original
-
-
-def paragraphs(text: str) -> list[Span]:
-    """Blocks of text between blank lines (separators excluded)."""
-    spans: list[Span] = []
-    pos = 0
-    for m in _BLANK_LINES.finditer(text):
-        if m.start() > pos:
-            spans.append(Span(pos, m.start()))
-        pos = m.end()
-    if pos < len(text):
-        spans.append(Span(pos, len(text)))
-    return spans
 
 
 @dataclass

@@ -3,7 +3,9 @@
 Two layers:
 
 * **Cheap counts** (pure Python, imported by the ``readability`` check and the garble score):
-  sentence and word splitting, words per sentence, and a vowel-group syllable *estimate*.
+  words per sentence and a vowel-group syllable *estimate*, over the sentences, words and
+  reading paragraphs of :mod:`repair.text` (:func:`sentence_spans`, :func:`words`,
+  :func:`paragraph_spans`).
   Nothing heavy is imported, so ``ungarble check`` keeps its start-up time.
 * **textstat metrics** (:func:`measure`, :func:`metrics`): Flesch reading ease,
   Flesch-Kincaid grade, Gunning fog. textstat is imported only here, on first use.
@@ -21,75 +23,18 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from .model import Span
+from .text import READING_WORD_RE, paragraphs, reading_paragraphs, split_sentences
 
 # --- cheap counts -----------------------------------------------------------------------
+# Segmentation is the text layer's (repair.text); these names are kept for the check and the score.
 
-WORD = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*", re.UNICODE)
-_ALPHA_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
-
-# Tokens after which a full stop does not end a sentence.
-ABBREVIATIONS = frozenset("""
-mr mrs ms dr prof sr jr st mt gen col lt sgt capt cmdr adm gov sen rep rev fr hon pres
-jan feb mar apr jun jul aug sep sept oct nov dec no nos vol vols pp p fig figs ed eds
-vs etc al approx dept est inc ltd co corp bros univ ave blvd rd
-e.g i.e cf viz
-""".split())
-
-_SENT_END = re.compile(r"""[.!?…。！？]+(?:["'”’»)\]]+)?(?=\s+|$)""")
-_NEXT_START = re.compile(r"""\s+(?=["'“‘«(\[]*[A-Z0-9À-ÖØ-Þ])""")
-
-
-def sentence_spans(text: str) -> list[Span]:
-    """Sentences of ``text`` as spans (whitespace between them excluded).
-
-    A sentence ends at ``.``, ``!``, ``?`` (and CJK full stops), optionally followed by
-    closing quotes or brackets, when whitespace and an upper-case letter or digit
-    follow; a full stop after an abbreviation ("Dr.", "Feb.") or an initial ("U.S.",
-    "J.") does not end one. Line breaks inside a paragraph end a sentence when the
-    line ends with sentence punctuation (see :func:`paragraph_spans` for lines).
-    """
-    spans: list[Span] = []
-    start = _skip_space(text, 0)
-    n = len(text)
-    for m in _SENT_END.finditer(text):
-        end = m.end()
-        if end <= start:
-            continue
-        if end < n and not _NEXT_START.match(text, end) and "\n" not in text[end:end + 2]:
-            continue
-        if m.group().startswith(".") and len(m.group().rstrip("\"'”’»)]")) == 1 and _abbreviation_before(text, m.start()):
-            continue
-        spans.append(Span(start, end))
-        start = _skip_space(text, end)
-    if start < n and text[start:].strip():
-        end = len(text.rstrip())
-        spans.append(Span(start, end))
-    return spans
-
-
-def _skip_space(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos].isspace():
-        pos += 1
-    return pos
-
-
-def _abbreviation_before(text: str, dot: int) -> bool:
-    i = dot
-    while i > 0 and not text[i - 1].isspace() and text[i - 1] not in "(\"'“‘":
-        i -= 1
-    token = text[i:dot]
-    if not token:
-        return False
-    if len(token) == 1 and token.isalpha() and token.isupper():
-        return True  # an initial: "J. Smith"
-    if re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", token):
-        return True  # "U.S", "e.g"
-    return token.lower() in ABBREVIATIONS
+sentence_spans = split_sentences
+paragraph_spans = reading_paragraphs
 
 
 def words(text: str) -> list[str]:
     """Word tokens: runs of letters and digits, keeping inner apostrophes, hyphens and dots."""
-    return WORD.findall(text)
+    return READING_WORD_RE.findall(text)
 
 
 _VOWEL_GROUPS = re.compile(r"[aeiouy]+")
@@ -270,8 +215,6 @@ def metrics(text: str, units: list[Span] | None = None, per_sentence: bool = Tru
     """Readability of the document, each paragraph (``units``, default blank-line blocks)
     and each sentence, as plain JSON-able values with offsets into ``text``."""
     if units is None:
-        from .pipeline import paragraphs
-
         units = paragraphs(text)
     sents = sentence_spans(text)
     doc = measure(text, sentences=len(sents) or 1)
@@ -284,29 +227,4 @@ def metrics(text: str, units: list[Span] | None = None, per_sentence: bool = Tru
     if per_sentence:
         out["sentences"] = [{"start": s.start, "end": s.end, **measure(text[s.start:s.end], sentences=1).as_dict()}
                             for s in sents]
-    return out
-
-
-_LINE = re.compile(r"[^\r\n]+")
-_ENDS_SENTENCE = re.compile(r"""[.!?…:。！？]["'”’»)\]]*\s*$""")
-
-
-def paragraph_spans(text: str) -> list[Span]:
-    """Paragraphs for reading figures and scores: blank-line blocks, except that a block
-    whose lines each end a sentence (one paragraph a line, as scraped and machine-
-    translated text often comes) is split into its lines. Hard-wrapped prose, whose lines
-    end mid-sentence, stays one block."""
-    from .pipeline import paragraphs
-
-    out: list[Span] = []
-    for block in paragraphs(text):
-        chunk = text[block.start:block.end]
-        lines = [m for m in _LINE.finditer(chunk) if m.group().strip()]
-        if len(lines) > 1:
-            ending = sum(1 for m in lines if _ENDS_SENTENCE.search(m.group()))
-            if ending >= max(2, 0.75 * len(lines)):
-                out.extend(Span(block.start + m.start(), block.start + m.start() + len(m.group().rstrip()))
-                           for m in lines)
-                continue
-        out.append(block)
     return out

@@ -61,14 +61,14 @@ from typing import Any, Iterable, Sequence
 
 from . import readability as rd
 from .model import Finding, Span
+# words, and words and single punctuation marks (as the edit-rate table was counted)
+from .text import TOKEN_OR_MARK_RE as _RATE_TOKEN
+from .text import TOKEN_RE as _TOKEN
 
 DATA = os.path.join(os.path.dirname(__file__), "data")
 MODEL_PATH = os.path.join(DATA, "score_model.json")
 RATES_PATH = os.path.join(DATA, "edit_rates.tsv")
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
-# words and single punctuation marks, as the edit-rate table was counted
-_RATE_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|[^\w\s]", re.UNICODE)
 _RATE_PUNCT = frozenset(".,;:!?()\"'-/")
 # typographic marks count as their plain forms: an editor's curly quotes and dashes are not garble
 _PLAIN_PUNCT = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",

@@ -32,6 +32,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from ..model import Edit, Finding, Severity, Span
 from ..options import Options
+from ..text import paragraphs
 from . import BackendUnavailable
 
 # Severity of each Harper LintKind. "error": the text is wrong as written (a
@@ -252,8 +253,6 @@ class HarperCheck:
         in chunks of about ``CHUNK`` characters (a call costs milliseconds, and a long text
         more per character). A lint that crosses a blank line between paragraphs is dropped.
         """
-        from ..pipeline import paragraphs
-
         language = "markdown" if options.markdown else "plaintext"
         spans = paragraphs(text)
         keys = [(language, text[sp.start:sp.end]) for sp in spans]

@@ -24,12 +24,13 @@ import regex
 
 from .. import wordlists
 from ..model import Edit, Finding, Span
+from ..text import HYPHENATED_TOKEN, HYPHENATED_WORD
 
 RuleSafety = Literal["safe", "suggest", "flag"]
 SOURCE = "rules"
 
 # Letters only (no digits or underscore), with inner apostrophes and hyphens.
-WORD = r"[^\W\d_]+(?:['’\-][^\W\d_]+)*"
+WORD = HYPHENATED_WORD
 WORD_RE = regex.compile(WORD)
 
 KINDS: dict[str, type["Rule"]] = {}
@@ -358,7 +359,7 @@ def _safe_token_chars() -> str:
 SAFE_TOKEN_CHARS = _safe_token_chars()
 _UNSAFE_FOR_TOKENS = re.compile("[^" + "".join(re.escape(c) for c in SAFE_TOKEN_CHARS) + "]")
 # words with their digits ("5th"): a unit word is never next to a digit
-_FAST_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|[\x01-\x08\x0e-\x19]")
+_FAST_WORD = re.compile(HYPHENATED_TOKEN + r"|[\x01-\x08\x0e-\x19]")
 # Punctuation that is never part of a word, a white-space separator or a comma-like
 # separator: each becomes a mark token of its own (a control character), so the words on
 # either side of it are not adjacent. Different marks never compare equal.

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import regex
 
 from ..model import Finding
+from ..text import BLANK_LINES as _BLANK_RE
 from .base import Facts, Rule, casefold, kind, param
 
 _STARTS = regex.compile(r"(?:^|(?<=[.!?)\]\"”’][ \t]+|\n))(?=[\p{Lu}\"“(])")
@@ -41,8 +42,6 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0
 # after a closing mark and a space, or after a paragraph break (\x1a). Looser than
 # _SENTENCE's and _STARTS' starts, so every real start is among them.
 _FLAT_STARTS = r"[.!?\"”’)\]'\x1a] (?=(.{%d}))"
-# _BLANK in ``re`` (ASCII only: the same matches)
-_BLANK_RE = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
 _SPACES_RE = re.compile(r"\s{2,}|[^\S ]")  # every run of white space but a lone space: few matches
 # _STARTS, looser: after a closing mark and spaces, or a newline, before a word character
 # or an opening mark (the text start is checked apart)
