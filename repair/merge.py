@@ -27,12 +27,11 @@ import re
 from typing import Callable, Sequence
 
 from . import edits as edit_engine
+from .checks.registry import GRAMMAR_SOURCES, rank
 from .model import Edit, Finding, Span
 from .names import WORD_RE, _sentence_initial, is_spelling_finding
 from .options import Options
 
-GRAMMAR_SOURCES = frozenset({"harper", "languagetool"})
-_SOURCE_RANK = {"rules": 3, "languagetool": 2, "harper": 1}
 _BLANK_LINE = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:\r\n|\r|\n)")
 
 
@@ -68,7 +67,7 @@ def _same_spot(text: str, a: Finding, b: Finding) -> bool:
 
 
 def _specificity(f: Finding) -> tuple:
-    return (_SOURCE_RANK.get(f.source, 4 if f.source not in GRAMMAR_SOURCES else 0),
+    return (rank(f.source),
             f.rule.count("."), f.fix is not None, len(f.rule))
 
 
