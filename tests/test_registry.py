@@ -177,3 +177,16 @@ def test_ids_emitted_by_code_are_declared_where_they_are_emitted():
             assert (known[rule].severity, known[rule].safety) == (meta["severity"], meta["safety"])
             assert known[rule].description == meta["description"]
     assert set(encoding.RULES) == {rule for rule, *_ in encoding.STEPS.values()}
+
+
+def test_batch_readiness_check_is_the_back_ends_own(monkeypatch):
+    """`batch` asks the chosen back end's declared cheap check (Harper: importing harper-py)."""
+    import types
+
+    from repair.checks import BackendUnavailable
+
+    monkeypatch.setitem(sys.modules, "harper", types.ModuleType("harper"))  # not harper-py
+    with pytest.raises(BackendUnavailable, match="not harper-py"):
+        registry.make_ready(Options(grammar="harper"))
+    assert registry.make_ready(Options(grammar="languagetool")) is False  # none declared: batch builds it
+    assert registry.make_ready(Options(grammar="none")) is False
