@@ -67,8 +67,7 @@ def _same_spot(text: str, a: Finding, b: Finding) -> bool:
 
 
 def _specificity(f: Finding) -> tuple:
-    return (rank(f.source),
-            f.rule.count("."), f.fix is not None, len(f.rule))
+    return (rank(f.source), f.rule.count("."), f.fix is not None, len(f.rule))
 
 
 def merge_same_spot(text: str, findings: Sequence[Finding]) -> list[Finding]:
