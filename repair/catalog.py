@@ -1,15 +1,23 @@
-"""Every rule ungarble can report, for `ungarble rules` and SARIF rule metadata."""
+"""Every rule ungarble can report, for `ungarble rules` and SARIF rule metadata.
+
+The catalog only collects: each source in :mod:`repair.checks.registry` declares the ids it
+emits where it emits them (``RULES`` in its module; the rule packs' YAML for rules).
+"""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from typing import Sequence
 
+from .checks import registry
+
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z(\"'])")
 
 
 @dataclass(frozen=True)
 class RuleInfo:
+    """One rule id (or family of ids) as ``ungarble rules`` and SARIF describe it."""
+
     id: str
     source: str
     safety: str            # safe, suggest, flag, or "varies" for external checkers
@@ -37,74 +45,24 @@ class RuleInfo:
         return text[:match.start() + 1] if match else text
 
 
-ENCODING_DESCRIPTIONS = {
-    "encoding.mojibake": "Text decoded with the wrong encoding (UTF-8 read as Windows-1252 and the like).",
-    "encoding.html-entity": "HTML entity such as &amp; left in plain text.",
-    "encoding.terminal-escape": "Terminal colour escape code in the text.",
-    "encoding.control-char": "Invisible control character.",
-    "encoding.c1-control": "C1 control character: Windows-1252 decoded as Latin-1.",
-    "encoding.ligature": "Typographic ligature (from PDF extraction) such as 'ﬁ'.",
-    "encoding.full-width": "Full-width letters or digits in English text.",
-    "encoding.curly-quote": "Curly quote straightened (only with --uncurl-quotes).",
-    "encoding.surrogate": "Broken UTF-16 surrogate pair.",
-    "encoding.lossy-mojibake": "Mojibake whose bytes were partly lost; the repair is a guess.",
-    "encoding.line-break": "Unusual line break character.",
-}
-
-EXTERNAL = (
-    RuleInfo("harper.*", "harper", "varies", "varies",
-             "Grammar and spelling from Harper (offline, the default back end); ids are harper.<Kind>.<Rule>.",
-             pattern=True),
-    RuleInfo("languagetool.*", "languagetool", "varies", "varies",
-             "Grammar and style from LanguageTool (--grammar languagetool); ids are languagetool.<RULE_ID>.",
-             pattern=True),
-)
-
-INTERNAL = (
-    RuleInfo("internal.unstable", "ungarble", "flag", "error",
-             "Edits kept changing the text after the maximum number of passes; the rest were not applied."),
-    RuleInfo("internal.rule-timeout", "rules", "flag", "error",
-             "A rule's pattern ran past its time budget and was stopped."),
-)
-
-READABILITY = (
-    RuleInfo("readability.long-sentence", "readability", "flag", "info",
-             "A sentence far longer than the document's typical sentence (often two run together)."),
-    RuleInfo("readability.hard-sentence", "readability", "flag", "info",
-             "A sentence far harder to read than the rest of the document."),
-)
-
-
-def encoding_rules() -> list[RuleInfo]:
-    from .encoding import STEPS
-
-    out: dict[str, RuleInfo] = {}
-    for rule, severity, message, safety in STEPS.values():
-        if rule not in out:
-            out[rule] = RuleInfo(rule, "ftfy", safety, severity, ENCODING_DESCRIPTIONS.get(rule, ""), message)
-    return list(out.values())
-
-
-def pack_rules(dirs: Sequence[str] = ()) -> list[RuleInfo]:
-    """The YAML rule packs (raises repair.rulebook.RuleFileError for a broken pack)."""
-    from .rulebook import rules_for
-
-    return [RuleInfo(r.id, "rules", r.safety, r.severity, r.description, r.message, f"{r.path}:{r.line}",
-                     r.examples.bad, r.examples.fixed_unsafe, r.examples.good, r.KIND, safe_forms=r.safe_forms())
-            for r in rules_for(tuple(dirs))]
+def declared(source: registry.Source, dirs: Sequence[str] = ()) -> list[RuleInfo]:
+    """The ids one source declares (its module's ``RULES``, or what its function of ``dirs`` returns)."""
+    rules = source.attr(source.catalog)
+    if callable(rules):
+        rules = rules(tuple(dirs))
+    return [RuleInfo(rule, source.name, **meta) for rule, meta in rules.items()]
 
 
 def all_rules(dirs: Sequence[str] = ()) -> list[RuleInfo]:
-    rules = encoding_rules() + pack_rules(dirs)
-    try:
-        from .checks import readability  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        rules += list(READABILITY)
-    rules += list(INTERNAL)
-    rules.sort(key=lambda r: r.id)
-    return rules + list(EXTERNAL)
+    """Every source's ids: single ids sorted, then families (``harper.*``) in registry order.
+    Raises repair.rulebook.RuleFileError for a broken pack."""
+    single: list[RuleInfo] = []
+    families: list[RuleInfo] = []
+    for source in registry.sources():
+        for info in declared(source, dirs):
+            (families if info.pattern else single).append(info)
+    single.sort(key=lambda r: r.id)
+    return single + families
 
 
 def find(rule_id: str, rules: Sequence[RuleInfo]) -> RuleInfo | None:

@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterable, Iterator
 import click
 
 from . import __version__
+from .checks.registry import grammar_choices
 from .model import SEVERITY_RANK, Document
 from .options import Options
 from .report import FileReport
@@ -67,7 +68,7 @@ def common_options(func: Callable | None = None, *, unsafe_help: str | None = UN
         click.option("--ignore", multiple=True, metavar="IDS", help="Skip these rule ids or prefixes (comma-separated)."),
         click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
                      help="Extra rule pack directory (repeatable)."),
-        click.option("--grammar", type=click.Choice(["harper", "languagetool", "none"]), default=None,
+        click.option("--grammar", type=click.Choice(grammar_choices()), default=None,
                      help="Grammar checker back end.  [default: harper]"),
         click.option("--dialect", type=click.Choice(["us", "gb", "ca", "au", "in"]), default=None,
                      help="English dialect.  [default: us]"),

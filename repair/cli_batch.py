@@ -92,6 +92,7 @@ def batch(paths, output, text_field, jobs, chunk_size, overwrite, drop_text, no_
     from .batch import BatchConfig, BatchError, Interrupted, default_jobs, is_jsonl, run_batch
     from .terminal import visible
     from .checks import BackendUnavailable
+    from .checks.registry import NO_GRAMMAR, make_ready
 
     if len(paths) != 1:
         raise click.UsageError("batch takes exactly one INPUT (a JSON Lines file, '-' or a directory)")
@@ -117,12 +118,8 @@ def batch(paths, output, text_field, jobs, chunk_size, overwrite, drop_text, no_
         _echo(f"resuming: {done.count:,} records already in {visible(output)}{retry}")
 
     try:
-        # A missing back end fails here, once, not in every worker.
-        if options.grammar == "harper":
-            from .checks.harper import load_harper
-
-            load_harper()
-        elif options.grammar == "languagetool":
+        # A missing back end fails here, once, not in every worker: its cheap check, else building it.
+        if not make_ready(options) and options.grammar != NO_GRAMMAR:
             from .api import checks_for
 
             checks_for(options)

@@ -29,7 +29,6 @@ else:  # pragma: no cover - Python 3.10
 
 CONFIG_NAMES = (".ungarble.toml", "ungarble.toml", "pyproject.toml")
 SEVERITY_LEVELS = ("error", "warning", "info", "never")
-GRAMMARS = ("harper", "languagetool", "none")
 DIALECTS = ("us", "gb", "ca", "au", "in")
 MAX_CONFIG_BYTES = 1_000_000
 
@@ -89,7 +88,7 @@ KEYS: dict[str, tuple[str, str]] = {
     "rules": ("dirs", "rules"),
     "accept-words": ("words", "accept_words"),
     "accept-words-file": ("wordfile", "accept_words"),
-    "grammar": (f"choice:{','.join(GRAMMARS)}", "grammar"),
+    "grammar": ("grammar", "grammar"),
     "languagetool-url": ("url", "languagetool_url"),
     "languagetool-dir": ("dir", "languagetool_dir"),
     "languagetool-timeout": ("seconds", "languagetool_timeout"),
@@ -112,6 +111,10 @@ def _strings(value: Any, where: str) -> tuple[str, ...]:
 
 
 def _value(kind: str, value: Any, where: str, root: str) -> Any:
+    if kind == "grammar":  # the back ends registered when the file is read
+        from .checks.registry import grammar_choices
+
+        kind = f"choice:{','.join(grammar_choices())}"
     if kind.startswith("choice:"):
         choices = kind[7:].split(",")
         if value not in choices:

@@ -39,6 +39,26 @@ STEPS: dict[str, tuple[str, str, str, str]] = {
                                 "Mojibake whose bytes were partly lost; '{old}' can only become '{new}'.", "suggest"),
     "fix_line_breaks": ("encoding.line-break", "info", "Unusual line break character.", "safe"),
 }
+# what each rule id means, for `ungarble rules`
+DESCRIPTIONS: dict[str, str] = {
+    "encoding.mojibake": "Text decoded with the wrong encoding (UTF-8 read as Windows-1252 and the like).",
+    "encoding.html-entity": "HTML entity such as &amp; left in plain text.",
+    "encoding.terminal-escape": "Terminal colour escape code in the text.",
+    "encoding.control-char": "Invisible control character.",
+    "encoding.c1-control": "C1 control character: Windows-1252 decoded as Latin-1.",
+    "encoding.ligature": "Typographic ligature (from PDF extraction) such as 'ﬁ'.",
+    "encoding.full-width": "Full-width letters or digits in English text.",
+    "encoding.curly-quote": "Curly quote straightened (only with --uncurl-quotes).",
+    "encoding.surrogate": "Broken UTF-16 surrogate pair.",
+    "encoding.lossy-mojibake": "Mojibake whose bytes were partly lost; the repair is a guess.",
+    "encoding.line-break": "Unusual line break character.",
+}
+# the ids this module emits (repair.checks.registry): severity, message and safety of the
+# first step that emits each
+RULES: dict[str, dict[str, str]] = {}
+for _rule, _severity, _message, _safety in STEPS.values():
+    RULES.setdefault(_rule, {"severity": _severity, "safety": _safety, "message": _message,
+                             "description": DESCRIPTIONS.get(_rule, "")})
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 # Lines that are plain ASCII prose without entities or escapes cannot need ftfy.

@@ -25,15 +25,13 @@ import functools
 from typing import Callable, Sequence
 
 from . import edits as edit_engine
+from .checks.registry import GRAMMAR_SOURCES, rank
 from .model import Edit, Finding, Span
 from .names import is_spelling_finding
 from .options import Options
 from .text import BLANK_LINE as _BLANK_LINE  # one blank line, not a run: as merging always read paragraphs
 from .text import WORD_RE, BlankLineIndex
 from .text import starts_sentence as _sentence_initial
-
-GRAMMAR_SOURCES = frozenset({"harper", "languagetool"})
-_SOURCE_RANK = {"rules": 3, "languagetool": 2, "harper": 1}
 
 
 def merge_findings(text: str, findings: Sequence[Finding], options: Options) -> list[Finding]:
@@ -68,8 +66,7 @@ def _same_spot(text: str, a: Finding, b: Finding) -> bool:
 
 
 def _specificity(f: Finding) -> tuple:
-    return (_SOURCE_RANK.get(f.source, 4 if f.source not in GRAMMAR_SOURCES else 0),
-            f.rule.count("."), f.fix is not None, len(f.rule))
+    return (rank(f.source), f.rule.count("."), f.fix is not None, len(f.rule))
 
 
 def merge_same_spot(text: str, findings: Sequence[Finding]) -> list[Finding]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
+from .checks.registry import is_spelling
 from .lexicon import american_form, count, fold, not_a_misspelling
 from .model import Finding
 from .options import Options
@@ -73,11 +74,8 @@ def is_accepted(word: str, accept_words: Iterable[str]) -> bool:
 def is_spelling_finding(finding: Finding) -> bool:
     """Whether a finding says "this word is not in my dictionary"."""
     rule = finding.rule
-    if rule.startswith("harper.Spelling"):
+    if is_spelling(rule):  # the ids each source declares spelling (repair.checks.registry)
         return True
-    if rule.startswith("languagetool."):
-        tail = rule.rsplit(".", 1)[-1].upper()
-        return tail.startswith("MORFOLOGIK_RULE") or "SPELL" in tail or tail.startswith("HUNSPELL")
     return rule.endswith(".spelling") or ".spelling." in rule
 
 

@@ -6,7 +6,8 @@ from typing import Literal
 
 from .model import Severity
 
-Grammar = Literal["harper", "languagetool", "none"]
+# a grammar back end registered in repair.checks.registry (its grammar_choices()), or "none"
+Grammar = str
 Dialect = Literal["us", "gb", "ca", "au", "in"]
 
 

@@ -22,6 +22,11 @@ from .text import paragraphs  # the text layer's; tests and benchmarks import it
 # Damage to characters, not words: reported inside paths, URLs and identifiers too.
 _CHARACTER_RULES = ("encoding.", "unicode.", "script.", "internal.")
 
+# the ids the loop emits itself, for `ungarble rules` (source "ungarble" in repair.checks.registry)
+RULES = {"internal.unstable": {
+    "safety": "flag", "severity": "error",
+    "description": "Edits kept changing the text after the maximum number of passes; the rest were not applied."}}
+
 
 @dataclass(frozen=True)
 class Shield:

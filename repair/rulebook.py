@@ -40,6 +40,9 @@ from .rulekinds import base as _base
 from .rulekinds.base import KINDS, Examples, Facts, Key, Rule, load_words
 
 TIMEOUT_RULE = "internal.rule-timeout"
+# the ids the rule engine emits itself, for `ungarble rules` (repair.checks.rules.catalog)
+RULES = {TIMEOUT_RULE: {"safety": "flag", "severity": "error",
+                        "description": "A rule's pattern ran past its time budget and was stopped."}}
 DEFAULT_TIMEOUT = 1.0
 MAX_TIMEOUT = 30.0
 

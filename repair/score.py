@@ -60,6 +60,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
 from . import readability as rd
+from .checks.registry import UNSCORED_SOURCES
 from .model import Finding, Span
 # words, and words and single punctuation marks (as the edit-rate table was counted)
 from .text import TOKEN_OR_MARK_RE as _RATE_TOKEN
@@ -80,7 +81,7 @@ _ARTICLES = frozenset(("a", "an", "the"))
 _AUXILIARIES = frozenset("be am is are was were been being have has had do does did will would shall should "
                          "can could may might must".split())
 # findings that never count towards the score (see the module docstring)
-IGNORED_SOURCES = frozenset(("harper", "languagetool", "readability"))
+IGNORED_SOURCES = UNSCORED_SOURCES  # grammar back ends and readability (repair.checks.registry)
 IGNORED_PREFIXES = ("boilerplate.",)
 # the findings term of paragraph and document scores (a prior, validated by
 # benchmarks/eval_score_threshold.py): points per finding per 100 words, by severity; texts

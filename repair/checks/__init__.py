@@ -4,7 +4,8 @@ A check is any object with ``name`` (its source), ``scope`` and
 ``check(text, options) -> list[Finding]`` returning spans relative to ``text``.
 ``scope == "paragraph"`` checks see one paragraph at a time (so the fixed-point
 loop re-checks only what an edit touched); ``"document"`` checks see the whole text.
-Heavy back ends are imported inside ``build_checks`` only when asked for.
+Which checks exist is declared in :mod:`repair.checks.registry` (one entry per source);
+heavy back ends are imported by ``build_checks`` only when asked for.
 """
 from __future__ import annotations
 
@@ -58,20 +59,7 @@ def current_run() -> Run | None:
 
 
 def build_checks(options: Options) -> Sequence[Check]:
-    grammar: list[Check] = []
-    if options.grammar == "harper":
-        from .harper import HarperCheck
+    """The checks ``options`` ask for, from the registry (see :func:`repair.checks.registry.build`)."""
+    from .registry import build
 
-        grammar.append(HarperCheck.for_options(options))  # first: its dictionary builds while the rest loads
-    elif options.grammar == "languagetool":
-        from .languagetool import LanguageToolCheck
-
-        grammar.append(LanguageToolCheck.for_options(options))
-    checks: list[Check] = []
-    from .rules import RuleChecks
-
-    checks.extend(RuleChecks.for_options(options))
-    from .readability import ReadabilityCheck
-
-    checks.append(ReadabilityCheck.for_options(options))
-    return checks + grammar
+    return build(options)

@@ -182,6 +182,13 @@ def rule_id(kind: str, rule: str | None) -> str:
     return f"harper.{kind}.{rule}" if rule else f"harper.{kind}"
 
 
+# the ids rule_id emits, for `ungarble rules`: one family (safety: every fix is `suggest`;
+# severity: by lint kind, SEVERITY)
+RULES = {"harper.*": {
+    "safety": "varies", "severity": "varies", "pattern": True,
+    "description": "Grammar and spelling from Harper (offline, the default back end); ids are harper.<Kind>.<Rule>."}}
+
+
 @dataclass(frozen=True)
 class Lint:
     """A Harper lint, movable: its span in code points of the text it is reported against."""
@@ -445,3 +452,14 @@ def suggestion_texts(span_text: str, suggestions: Sequence[Any]) -> list[str]:
         if new != span_text and new not in out:
             out.append(new)
     return out
+
+
+def build(options: Options) -> list[HarperCheck]:
+    """The registry's way in (see :mod:`repair.checks.registry`)."""
+    return [HarperCheck.for_options(options)]
+
+
+def ready(options: Options) -> None:
+    """Raise BackendUnavailable when harper-py cannot be imported; the linter is not built (each
+    process builds its own)."""
+    load_harper()

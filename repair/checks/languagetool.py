@@ -548,6 +548,12 @@ def rule_id(match: Match) -> str:
     return f"languagetool.{category}.{rule}"
 
 
+# the ids rule_id emits, for `ungarble rules`: one family (severity: by issue type, SEVERITY)
+RULES = {"languagetool.*": {
+    "safety": "varies", "severity": "varies", "pattern": True,
+    "description": "Grammar and style from LanguageTool (--grammar languagetool); ids are languagetool.<RULE_ID>."}}
+
+
 def to_finding(text: str, match: Match) -> Finding:
     span = match.span
     span_text = text[span.start:span.end]
@@ -562,6 +568,11 @@ def to_finding(text: str, match: Match) -> Finding:
         if others:
             message = f"{message} (other suggestions: {', '.join(repr(r) for r in others)})"
     return Finding(rid, "languagetool", severity, message, span, span_text, fix, ("languagetool",))
+
+
+def build(options: Options) -> list[LanguageToolCheck]:
+    """The registry's way in (see :mod:`repair.checks.registry`)."""
+    return [LanguageToolCheck.for_options(options)]
 
 
 def stop_servers() -> None:

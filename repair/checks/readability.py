@@ -28,6 +28,16 @@ from ..model import Finding, Span
 from ..options import Options
 from .. import readability as rd
 
+# the ids this check emits, for `ungarble rules`
+RULES = {
+    "readability.long-sentence": {
+        "safety": "flag", "severity": "info",
+        "description": "A sentence far longer than the document's typical sentence (often two run together)."},
+    "readability.hard-sentence": {
+        "safety": "flag", "severity": "info",
+        "description": "A sentence far harder to read than the rest of the document."},
+}
+
 
 @dataclass(frozen=True)
 class ReadabilityThresholds:
@@ -55,6 +65,11 @@ class ReadabilityCheck:
         if not (want_long or want_hard):
             return []
         return sentence_outliers(text, self.thresholds, want_long, want_hard)
+
+
+def build(options: Options) -> list[ReadabilityCheck]:
+    """The registry's way in (see :mod:`repair.checks.registry`)."""
+    return [ReadabilityCheck.for_options(options)]
 
 
 def sentence_outliers(text: str, t: ReadabilityThresholds = ReadabilityThresholds(),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Any, Literal, Sequence
 
 from ..model import Finding
 from ..options import Options
@@ -36,3 +36,20 @@ class RuleChecks:
             if chosen:
                 checks.append(RuleCheck(chosen, scope))  # type: ignore[arg-type]
         return checks
+
+
+def build(options: Options) -> Sequence[RuleCheck]:
+    """The registry's way in (see :mod:`repair.checks.registry`)."""
+    return RuleChecks.for_options(options)
+
+
+def catalog(dirs: Sequence[str] = ()) -> dict[str, dict[str, Any]]:
+    """The ids of the YAML rule packs, built-in and ``dirs`` (raises repair.rulebook.RuleFileError
+    for a broken pack), and those the rule engine emits itself; for repair.catalog."""
+    from .. import rulebook
+
+    packs = {r.id: {"safety": r.safety, "severity": r.severity, "description": r.description, "message": r.message,
+                    "where": f"{r.path}:{r.line}", "bad": r.examples.bad, "fixed": r.examples.fixed_unsafe,
+                    "good": r.examples.good, "kind": r.KIND, "safe_forms": r.safe_forms()}
+             for r in rules_for(tuple(dirs))}
+    return {**packs, **rulebook.RULES}
