@@ -19,6 +19,16 @@ def checks_for(options: Options) -> Sequence[Check]:
 
 def make_options(options: Options | None = None, **overrides: Any) -> Options:
     options = options or Options()
+    if "markdown" in overrides:  # deprecated: input_format="markdown" (see repair.formats)
+        import warnings
+
+        warnings.warn("markdown=True is deprecated; use input_format='markdown'", DeprecationWarning, stacklevel=3)
+        markdown = overrides.pop("markdown")
+        overrides.setdefault("input_format", "markdown" if markdown else "plain")
+    if "input_format" in overrides:
+        from .formats import get
+
+        get(overrides["input_format"])  # an unknown name fails here, with the known ones
     for key in ("select", "ignore", "rules_dirs"):
         if key in overrides:
             overrides[key] = tuple(overrides[key])

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Iterable
 
-from . import FileReport, LineIndex
+from . import FileReport, LineIndex, OutputFormat, register
 from .jsonout import finding_dict
 
 
@@ -29,3 +29,6 @@ def lines(report: FileReport) -> str:
 
 def render(reports: Iterable[FileReport]) -> str:
     return "".join(lines(r) for r in reports)
+
+
+register(OutputFormat("jsonl", "check", lambda reports, ctx: render(reports), "one finding a line"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
-from . import FileReport, LineIndex
+from . import FileReport, LineIndex, OutputFormat, register
 
 SCHEMA_VERSION = 1
 
@@ -41,3 +41,8 @@ def file_dict(report: FileReport) -> dict[str, Any]:
 def render(reports: Iterable[FileReport]) -> str:
     return json.dumps({"version": SCHEMA_VERSION, "files": [file_dict(r) for r in reports]},
                       ensure_ascii=False, indent=2) + "\n"
+
+
+register(OutputFormat("json", "check", lambda reports, ctx: render(reports), "one versioned document"))
+register(OutputFormat("json", "score", lambda reports, ctx: render(reports),
+                      "the check document with each file's metrics"))

@@ -16,7 +16,7 @@ from typing import Iterable, Mapping
 from urllib.parse import quote
 
 from ..output import text_name
-from . import FileReport, LineIndex
+from . import FileReport, LineIndex, OutputFormat, RenderContext, register
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/ungarble/"
@@ -127,3 +127,10 @@ def _base_uri(base: str) -> str:
     if not path.startswith("/"):
         path = "/" + path
     return "file://" + quote(os.fsencode(path))
+
+
+def _sarif(reports: Iterable[FileReport], ctx: RenderContext) -> str:
+    return render(reports, version=ctx.version, rule_descriptions=ctx.rule_descriptions())
+
+
+register(OutputFormat("sarif", "check", _sarif, "SARIF 2.1.0", raw_names=True))
