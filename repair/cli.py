@@ -147,7 +147,8 @@ def common_options(func: Callable | None = None, *, unsafe_help: str | None = UN
                      help="Use this configuration file for every input (default: the nearest one)."),
         click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
         click.option("--stdin-filename", metavar="NAME",
-                     help="The name of the text read from '-': for config, per-file ignores, the input format and reports."),
+                     help="The name of the text read from '-': for config, per-file ignores, the input format "
+                          "and reports."),
         click.option("--input-format", type=Registered(_input_formats), default=None,
                      help="Read every input as this format (default: by file suffix, plain text otherwise)."),
         click.option("--diff-only", is_flag=True,
