@@ -6,7 +6,6 @@ Each finding line is the version-1 finding object of ``--format json`` plus
 """
 from __future__ import annotations
 
-import json
 from typing import Iterable
 
 from . import FileReport, LineIndex, OutputFormat, register
@@ -14,6 +13,8 @@ from .jsonout import finding_dict
 
 
 def lines(report: FileReport) -> str:
+    import json  # here: the registry imports every format at start-up
+
     out: list[str] = []
     if report.error:
         out.append(json.dumps({"path": report.path, "encoding": report.encoding, "error": report.error},

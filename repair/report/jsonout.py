@@ -1,7 +1,6 @@
 """`--format json`: the documented, versioned schema (see README)."""
 from __future__ import annotations
 
-import json
 from typing import Any, Iterable
 
 from . import FileReport, LineIndex, OutputFormat, register
@@ -39,6 +38,8 @@ def file_dict(report: FileReport) -> dict[str, Any]:
 
 
 def render(reports: Iterable[FileReport]) -> str:
+    import json  # here: the registry imports every format at start-up
+
     return json.dumps({"version": SCHEMA_VERSION, "files": [file_dict(r) for r in reports]},
                       ensure_ascii=False, indent=2) + "\n"
 

@@ -10,7 +10,6 @@ forward slashes, under ``uriBaseId`` ``%SRCROOT%``, as code scanning expects.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from typing import Iterable, Mapping
 from urllib.parse import quote
@@ -117,6 +116,8 @@ def render(reports: Iterable[FileReport], *, version: str, rule_descriptions: Ma
                          "toolExecutionNotifications": notifications}],
     }
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    import json  # here: the registry imports every format at start-up
+
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
 
 
