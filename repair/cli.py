@@ -80,19 +80,20 @@ def format_option(view: str) -> Callable:
                         show_default=True, help=report.help_text(view))
 
 
-def emit(view: str, fmt: str, reports: list[FileReport], params: dict, **context: Any):
+def emit(view: str, fmt: str, reports: list, params: dict, **context: Any):
     """Render ``reports`` in the output format ``fmt`` of ``view`` to stdout; returns the format."""
     from . import report
     from .output import printable_report
 
     out = report.get(view, fmt)
-    if not out.raw_names:  # names that are not UTF-8 get \xNN escapes; SARIF percent-encodes their bytes
+    if view in report.FILE_VIEWS and not out.raw_names:
+        # names that are not UTF-8 get \xNN escapes; SARIF percent-encodes their bytes
         reports = [printable_report(r) for r in reports]
 
     def descriptions():
         from .catalog import descriptions
 
-        return descriptions(params["rules_dirs"])
+        return descriptions(params.get("rules_dirs") or ())
 
     colour = _use_colour(params)
     ctx = report.RenderContext(colour=colour, terminal=sys.stdout.isatty(), version=__version__,
@@ -674,12 +675,9 @@ def _interactive(paths: tuple[str, ...], params: dict, utf8: bool) -> int:
 @click.option("--explain", metavar="ID", help="Show one rule in full, with its examples.")
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Extra rule pack directory (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True,
-              help="human: a table (one rule a line); json: a list of rule objects (one object with --explain).")
+@format_option("rules")
 def rules(explain, rules_dirs, fmt) -> None:
     """List every rule id with its source, safety and description."""
-    import json
-
     from . import catalog
     from .rulebook import RuleFileError
 
@@ -689,48 +687,17 @@ def rules(explain, rules_dirs, fmt) -> None:
         _error(str(exc))
         sys.exit(EXIT_ERROR)
     if explain:
+        from . import report
+
+        if fmt not in report.names("rule"):
+            raise click.UsageError(f"--explain has no --format {fmt} (it has {', '.join(report.names('rule'))})")
         info = catalog.find(explain, known)
         if info is None:
             _error(f"no rule {explain!r}; `ungarble rules` lists them")
             sys.exit(EXIT_ERROR)
-        if fmt == "json":
-            click.echo(json.dumps(dataclasses.asdict(info), ensure_ascii=False, indent=2))
-        else:
-            click.echo(visible_lines(_explain(info)), nl=False)  # a rule pack's text is outside text
+        emit("rule", fmt, [info], {})
         return
-    if fmt == "json":
-        click.echo(json.dumps([{k: v for k, v in dataclasses.asdict(r).items() if k in
-                                ("id", "source", "safety", "safe_forms", "severity", "description", "where")}
-                               for r in known], ensure_ascii=False, indent=2))
-        return
-    width = max(len(r.id) for r in known)
-    for r in known:
-        click.echo(f"{r.id:<{width}}  {r.source:<12}  {r.shown_safety:<7}  {r.severity:<7}  {visible(r.summary)}")
-    if any(r.safe_forms for r in known):
-        click.echo("\nsafe*: safe in narrow forms (fix applies those), a suggestion otherwise; "
-                   "`ungarble rules --explain ID` says which.")
-
-
-def _explain(info) -> str:
-    lines = [f"{info.id}", f"  source:   {info.source}" + (f" ({info.kind})" if info.kind else ""),
-             f"  safety:   {info.safety}" + ("; safe in narrow forms (fix applies those; the description says which)"
-                                              if info.safe_forms else ""),
-             f"  severity: {info.severity}"]
-    if info.where:
-        lines.append(f"  defined:  {info.where}")
-    if info.description:
-        lines += ["", *("  " + line for line in info.description.strip().splitlines())]
-    if info.message:
-        lines += ["", f"  message: {info.message}"]
-    if info.bad:
-        lines += ["", "  fires on:"]
-        for i, bad in enumerate(info.bad):
-            lines.append(f"    - {bad!r}")
-            if i < len(info.fixed):
-                lines.append(f"      -> {info.fixed[i]!r}")
-    if info.good:
-        lines += ["", "  leaves alone:"] + [f"    - {good!r}" for good in info.good]
-    return "\n".join(lines) + "\n"
+    emit("rules", fmt, list(known), {})
 
 
 OPTIONAL_COMMANDS = {"cli_score": ("score", "report"), "cli_batch": ("batch",)}

@@ -100,6 +100,8 @@ def test_format_choices_come_from_the_registry():
     assert tuple(score.type.choices) == report.names("score") == ("human", "json")
     assert check.default == report.default("check") == "human"
     assert score.default == report.default("score") == "human"
+    listing = next(p for p in main.commands["rules"].params if p.name == "fmt")
+    assert tuple(listing.type.choices) == report.names("rules") == report.names("rule") == ("human", "json")
     source = next(p for p in main.commands["check"].params if p.name == "input_format")
     assert tuple(source.type.choices) == formats.names() == ("markdown", "plain")
 

@@ -1,8 +1,9 @@
 """Presentation only: every formatter turns values into text and decides nothing.
 
 The output formats are a registry: a format module renders a list of :class:`FileReport` for one
-*view* (``check``: findings; ``score``: garble scores) and calls :func:`register`; the ``--format``
-choices of ``check`` and ``score``, their help and the dispatch all come from here. The built-in
+*view* (``check``: findings; ``score``: garble scores; ``rules`` and ``rule``: catalog entries, not
+reports) and calls :func:`register`; the ``--format`` choices of ``check``, ``score`` and ``rules``,
+their help and the dispatch all come from here. The built-in
 formats are imported at the end of this module.
 """
 from __future__ import annotations
@@ -56,7 +57,8 @@ class LineIndex:
 
 # --- the output-format registry ----------------------------------------------------------
 
-VIEWS = ("check", "score")
+VIEWS = ("check", "score", "rules", "rule")
+FILE_VIEWS = ("check", "score")  # views whose items are FileReports
 
 
 @dataclass(frozen=True)
@@ -132,4 +134,4 @@ def help_text(view: str) -> str:
 
 
 # the built-in formats register themselves
-from . import human, table, jsonout, jsonl, github, sarif  # noqa: E402,F401
+from . import human, table, jsonout, jsonl, github, sarif, rules  # noqa: E402,F401
