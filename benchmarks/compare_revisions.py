@@ -46,7 +46,9 @@ assert repair.__file__.startswith(sys.argv[3]), (repair.__file__, sys.argv[3])
 for raw in sys.stdin:
     rec = json.loads(raw)
     kw = {"grammar": grammar, "unsafe": unsafe}
-    if rec.get("markdown") and "markdown" in fields:
+    if rec.get("markdown") and "input_format" in fields:
+        kw["input_format"] = "markdown"
+    elif rec.get("markdown") and "markdown" in fields:
         kw["markdown"] = True
     try:
         result = repair.analyse(rec["text"], **kw)

@@ -19,12 +19,33 @@ def checks_for(options: Options) -> Sequence[Check]:
 
 def make_options(options: Options | None = None, **overrides: Any) -> Options:
     options = options or Options()
+    if "markdown" in overrides:  # deprecated: input_format="markdown" (see repair.formats)
+        import warnings
+
+        warnings.warn("markdown=True is deprecated; use input_format='markdown'", DeprecationWarning,
+                      stacklevel=_caller_level())
+        markdown = overrides.pop("markdown")
+        overrides.setdefault("input_format", "markdown" if markdown else "plain")
+    if "input_format" in overrides:
+        from .formats import get
+
+        get(overrides["input_format"])  # an unknown name fails here, with the known ones
     for key in ("select", "ignore", "rules_dirs"):
         if key in overrides:
             overrides[key] = tuple(overrides[key])
     if "accept_words" in overrides:
         overrides["accept_words"] = frozenset(overrides["accept_words"])
     return dataclasses.replace(options, **overrides) if overrides else options
+
+
+def _caller_level() -> int:
+    """The stack level of the first caller outside this module (for a warning)."""
+    import sys
+
+    level, frame = 2, sys._getframe(2)
+    while frame is not None and frame.f_globals.get("__name__") == __name__:
+        level, frame = level + 1, frame.f_back
+    return level
 
 
 def analyse(text: str, options: Options | None = None, **overrides: Any) -> Result:

@@ -328,9 +328,12 @@ def process_file(path: str, config: BatchConfig, options: Options | None = None)
         doc = read_document(path)
     except InputError as exc:
         return {"path": path, key: {"path": path, "error": str(exc)}}
-    options = options or config.options
-    if path.lower().endswith((".md", ".markdown")) and not options.markdown:
-        options = dataclasses.replace(options, markdown=True)
+    if options is None:  # no per-file options (repair.config.options_for chooses the format): by suffix
+        from .formats import DEFAULT, detect
+
+        options = config.options
+        if options.input_format == DEFAULT:
+            options = dataclasses.replace(options, input_format=detect(path))
     record = {"path": path, config.text_field: doc.text}
     return process_record(record, dataclasses.replace(config, options=options),
                           {"path": path, "encoding": doc.encoding})

@@ -19,10 +19,7 @@ from . import terminal
 from .terminal import visible, visible_lines, write_out
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-HUMAN_FORMATS = ("human", "concise", "full")
 PROGRESS_MIN_FILES = 10
-DEFAULT_INCLUDE = ("*.txt", "*.md")
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 class Abort(Exception):
@@ -50,6 +47,64 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: float | None) ->
     if value is not None and not positive_seconds(value):
         raise click.BadParameter(f"expected a number of seconds above 0, got {value!r}")
     return value
+
+
+class Registered(click.Choice):
+    """A choice among the names a registry holds when the command runs (so a format registered
+    after this module was imported is a valid choice too)."""
+
+    def __init__(self, names: Callable[[], Iterable[str]]) -> None:
+        self._names = names
+        super().__init__(())
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self._names())
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        pass
+
+
+def _input_formats() -> tuple[str, ...]:
+    from .formats import names
+
+    return names()
+
+
+def format_option(view: str) -> Callable:
+    """``--format`` for a command showing ``view`` (repair.report): choices, default and help
+    come from the output-format registry."""
+    from . import report
+
+    return click.option("--format", "fmt", type=Registered(lambda: report.names(view)), default=report.default(view),
+                        show_default=True, help=report.help_text(view))
+
+
+def emit(view: str, fmt: str, reports: list, params: dict, **context: Any):
+    """Render ``reports`` in the output format ``fmt`` of ``view`` to stdout; returns the format."""
+    from . import report
+    from .output import printable_report
+
+    out = report.get(view, fmt)
+    if view in report.FILE_VIEWS and not out.raw_names:
+        # names that are not UTF-8 get \xNN escapes; SARIF percent-encodes their bytes
+        reports = [printable_report(r) for r in reports]
+
+    def descriptions():
+        from .catalog import descriptions
+
+        return descriptions(params.get("rules_dirs") or ())
+
+    colour = _use_colour(params)
+    ctx = report.RenderContext(colour=colour, terminal=sys.stdout.isatty(), version=__version__,
+                               rule_descriptions=descriptions, **context)
+    text = out.render(reports, ctx)
+    if out.human:  # a human view: escaped, coloured as asked
+        click.echo(text, nl=False, color=colour)
+    else:  # machine formats: exact bytes
+        write_out(text)
+    return out
 
 
 UNSAFE_HELP = "Also apply `suggest` edits (--safe-only: only safe ones, whatever the config says)."
@@ -94,7 +149,10 @@ def common_options(func: Callable | None = None, *, unsafe_help: str | None = UN
                      help="Use this configuration file for every input (default: the nearest one)."),
         click.option("--isolated", is_flag=True, help="Ignore every configuration file."),
         click.option("--stdin-filename", metavar="NAME",
-                     help="The name of the text read from '-': for config, per-file ignores, Markdown and reports."),
+                     help="The name of the text read from '-': for config, per-file ignores, the input format "
+                          "and reports."),
+        click.option("--input-format", type=Registered(_input_formats), default=None,
+                     help="Read every input as this format (default: by file suffix, plain text otherwise)."),
         click.option("--diff-only", is_flag=True,
                      help="Only findings on lines the staged change adds (git diff --cached).") if diff else None,
         click.option("--diff-base", metavar="REF",
@@ -122,6 +180,7 @@ def cli_overrides(params: dict) -> dict[str, Any]:
         "unsafe": params.get("unsafe"),
         "uncurl_quotes": params["uncurl_quotes"] or None,
         "keep_ligatures": params["keep_ligatures"] or None,
+        "input_format": params.get("input_format"),
     }
 
 
@@ -207,6 +266,7 @@ class Inputs:
 
     def _expand(self, args: tuple[str, ...]) -> list[str]:
         from .files import iter_input_paths
+        from .formats import default_include
 
         seen: set[str] = set()
         out: list[str] = []
@@ -217,7 +277,7 @@ class Inputs:
                 settings = self.settings(arg)
                 patterns = patterns or settings.include
                 exclude += settings.exclude or ()
-            for path in iter_input_paths([arg], patterns or DEFAULT_INCLUDE, exclude, note=_note):
+            for path in iter_input_paths([arg], patterns or default_include(), exclude, note=_note):
                 key = path if path == "-" else os.path.realpath(path)
                 if key not in seen:
                     seen.add(key)
@@ -229,9 +289,7 @@ class Inputs:
 
         name = self.params["stdin_filename"] if path == "-" and self.params["stdin_filename"] else path
         settings = self.settings(name)
-        options = options_for(settings, name, self.cli)
-        if name.lower().endswith(MARKDOWN_SUFFIXES):
-            options = dataclasses.replace(options, markdown=True)
+        options = options_for(settings, name, self.cli)  # the input format too: flag, else suffix
         return Item(path, name, options, fail_on_for(settings, self.fail_on_flag))
 
     def __iter__(self) -> Iterator[Item]:
@@ -334,7 +392,7 @@ def _note_unknown_suppressions(item: Item, text: str) -> None:
     from .report import LineIndex
     from .validate import unknown_in_text
 
-    found = unknown_in_text(text, item.options.markdown, item.options.rules_dirs)
+    found = unknown_in_text(text, item.options.input_format, item.options.rules_dirs)
     if found:
         index = LineIndex(text)
         for offset, rule in found:
@@ -404,11 +462,7 @@ def _fails(item: Item) -> bool:
 @main.command()
 @common_options(unsafe_help=None)
 @colour_option
-@click.option("--format", "fmt", type=click.Choice(["human", "concise", "full", "json", "jsonl", "github", "sarif"]),
-              default="human", show_default=True,
-              help="concise: path:line:col: severity rule message; full: that and the source line with a caret "
-                   "under the finding; human: full on a terminal, concise otherwise; json: one versioned "
-                   "document; jsonl: one finding a line; github: GitHub Actions annotations; sarif: SARIF 2.1.0.")
+@format_option("check")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
               help="Lowest severity that makes the exit code 1.  [default: warning]")
 @click.option("--baseline", metavar="FILE",
@@ -432,49 +486,17 @@ def check(paths, fmt, fail_on, baseline, update_baseline, metrics, **params) -> 
                 click.echo(f"ungarble: recorded {recorded} finding{'s' * (recorded != 1)} in {visible(baseline)}", err=True)
                 return EXIT_ERROR if any(i.report.error for i in items) else EXIT_CLEAN
         reports = [i.report for i in items]
-        if fmt in HUMAN_FORMATS:  # a human view: escaped, coloured as asked
-            click.echo(_render(fmt, reports, params), nl=False, color=_use_colour(params))
-        else:  # machine formats: exact bytes
-            write_out(_render(fmt, reports, params))
-        if fmt in HUMAN_FORMATS:
+        if emit("check", fmt, reports, params).human:
             from .report import human
 
             if len(reports) > 1:
                 click.echo(human.summary(reports), err=True, nl=False)
-            click.echo(human.suggestion_hint(human.suggestions_left(reports)), err=True, nl=False)
+            click.echo(human.suggestion_hint(sum(r.suggestions_left for r in reports)), err=True, nl=False)
         if any(r.error for r in reports):
             return EXIT_ERROR
         return EXIT_FINDINGS if any(_fails(i) for i in items if i.report.result) else EXIT_CLEAN
 
     _run_guarded(body)
-
-
-def _render(fmt: str, reports: list[FileReport], params: dict) -> str:
-    if fmt != "sarif":  # names that are not UTF-8 get \xNN escapes; SARIF percent-encodes their bytes
-        from .output import printable_report
-
-        reports = [printable_report(r) for r in reports]
-    if fmt == "json":
-        from .report import jsonout
-
-        return jsonout.render(reports)
-    if fmt == "jsonl":
-        from .report import jsonl
-
-        return jsonl.render(reports)
-    if fmt == "github":
-        from .report import github
-
-        return github.render(reports)
-    if fmt == "sarif":
-        from .catalog import descriptions
-        from .report import sarif
-
-        return sarif.render(reports, version=__version__, rule_descriptions=descriptions(params["rules_dirs"]))
-    from .report import human
-
-    context = fmt == "full" or (fmt == "human" and sys.stdout.isatty())
-    return human.render(reports, colour=_use_colour(params), context=context)
 
 
 def _apply_baseline(items: list[Item], path: str, update: bool) -> int | None:
@@ -579,7 +601,7 @@ def fix(paths, write, interactive, word_diff, utf8, **params) -> None:
                     write_out(patch)
         if len(reports) > 1:
             click.echo(human.summary(reports, edits_applied=applied if write else None), err=True, nl=False)
-        click.echo(human.suggestion_hint(human.suggestions_left(reports)), err=True, nl=False)
+        click.echo(human.suggestion_hint(sum(r.suggestions_left for r in reports)), err=True, nl=False)
         if errors:
             return EXIT_ERROR
         return EXIT_FINDINGS if changed else EXIT_CLEAN
@@ -654,12 +676,9 @@ def _interactive(paths: tuple[str, ...], params: dict, utf8: bool) -> int:
 @click.option("--explain", metavar="ID", help="Show one rule in full, with its examples.")
 @click.option("--rules", "rules_dirs", multiple=True, type=click.Path(file_okay=False),
               help="Extra rule pack directory (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True,
-              help="human: a table (one rule a line); json: a list of rule objects (one object with --explain).")
+@format_option("rules")
 def rules(explain, rules_dirs, fmt) -> None:
     """List every rule id with its source, safety and description."""
-    import json
-
     from . import catalog
     from .rulebook import RuleFileError
 
@@ -669,48 +688,17 @@ def rules(explain, rules_dirs, fmt) -> None:
         _error(str(exc))
         sys.exit(EXIT_ERROR)
     if explain:
+        from . import report
+
+        if fmt not in report.names("rule"):
+            raise click.UsageError(f"--explain has no --format {fmt} (it has {', '.join(report.names('rule'))})")
         info = catalog.find(explain, known)
         if info is None:
             _error(f"no rule {explain!r}; `ungarble rules` lists them")
             sys.exit(EXIT_ERROR)
-        if fmt == "json":
-            click.echo(json.dumps(dataclasses.asdict(info), ensure_ascii=False, indent=2))
-        else:
-            click.echo(visible_lines(_explain(info)), nl=False)  # a rule pack's text is outside text
+        emit("rule", fmt, [info], {})
         return
-    if fmt == "json":
-        click.echo(json.dumps([{k: v for k, v in dataclasses.asdict(r).items() if k in
-                                ("id", "source", "safety", "safe_forms", "severity", "description", "where")}
-                               for r in known], ensure_ascii=False, indent=2))
-        return
-    width = max(len(r.id) for r in known)
-    for r in known:
-        click.echo(f"{r.id:<{width}}  {r.source:<12}  {r.shown_safety:<7}  {r.severity:<7}  {visible(r.summary)}")
-    if any(r.safe_forms for r in known):
-        click.echo("\nsafe*: safe in narrow forms (fix applies those), a suggestion otherwise; "
-                   "`ungarble rules --explain ID` says which.")
-
-
-def _explain(info) -> str:
-    lines = [f"{info.id}", f"  source:   {info.source}" + (f" ({info.kind})" if info.kind else ""),
-             f"  safety:   {info.safety}" + ("; safe in narrow forms (fix applies those; the description says which)"
-                                              if info.safe_forms else ""),
-             f"  severity: {info.severity}"]
-    if info.where:
-        lines.append(f"  defined:  {info.where}")
-    if info.description:
-        lines += ["", *("  " + line for line in info.description.strip().splitlines())]
-    if info.message:
-        lines += ["", f"  message: {info.message}"]
-    if info.bad:
-        lines += ["", "  fires on:"]
-        for i, bad in enumerate(info.bad):
-            lines.append(f"    - {bad!r}")
-            if i < len(info.fixed):
-                lines.append(f"      -> {info.fixed[i]!r}")
-    if info.good:
-        lines += ["", "  leaves alone:"] + [f"    - {good!r}" for good in info.good]
-    return "\n".join(lines) + "\n"
+    emit("rules", fmt, list(known), {})
 
 
 OPTIONAL_COMMANDS = {"cli_score": ("score", "report"), "cli_batch": ("batch",)}

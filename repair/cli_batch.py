@@ -68,7 +68,9 @@ def _echo(message: str) -> None:
 @click.option("--overwrite", is_flag=True, help="Start afresh instead of resuming into an existing output.")
 @click.option("--drop-text", is_flag=True, help="Do not copy the input text into the output (keep only 'fixed').")
 @click.option("--no-score", is_flag=True, help="Skip the garble score (faster).")
-@click.option("--markdown", is_flag=True, help="Treat JSON Lines texts as Markdown (files: by extension).")
+@click.option("--markdown", is_flag=True,
+              help="Treat JSON Lines texts as Markdown (files: by extension); older spelling of --input-format "
+                   "markdown, which applies to files too.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress bar on stderr (records, rate, ETA) [default: only when stderr is a terminal].")
 @click.option("--result-key", default="ungarble", show_default=True, metavar="NAME",
@@ -101,8 +103,8 @@ def batch(paths, output, text_field, jobs, chunk_size, overwrite, drop_text, no_
             raise click.UsageError(f"batch does not take --{flag.replace('_', '-')}")
     source = paths[0]
     options, file_options, include = _configured(source, params)
-    if markdown:
-        options = dataclasses.replace(options, markdown=True)
+    if markdown and not params.get("input_format"):
+        options = dataclasses.replace(options, input_format="markdown")
     if is_jsonl(source):
         file_options = None
     if not result_key or result_key in (text_field, "path"):

@@ -8,59 +8,16 @@ import sys
 
 import click
 
-from .cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Inputs, _error, _run_guarded, _use_colour, colour_option, \
-    common_options, with_metrics
+from .cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Inputs, _error, _run_guarded, colour_option, \
+    common_options, emit, format_option, with_metrics
+from .report.table import bar  # noqa: F401  (where it used to live)
 from .terminal import visible
-
-_BAR_CELLS = 20
-
-
-def bar(score: float, cells: int = _BAR_CELLS) -> str:
-    """``score`` (0-100) as a bar of ``cells`` characters, in eighths."""
-    eighths = round(max(0.0, min(100.0, score)) / 100 * cells * 8)
-    full, part = divmod(eighths, 8)
-    return ("█" * full + (" ▏▎▍▌▋▊▉"[part] if part else "")).ljust(cells, "·")
-
-
-def _shade(score: float) -> str:
-    return "red" if score >= 50 else "yellow" if score >= 30 else "green"
-
-
-def render_table(reports, *, colour: bool, paragraphs: bool) -> str:
-    from .report import LineIndex
-
-    good = [r for r in reports if r.error is None and r.metrics]
-    good.sort(key=lambda r: (-r.metrics["garble_score"], r.path))
-    width = max([len("file")] + [len(r.path) for r in good])
-    head = f"{'garble':>6}  {'flesch':>6}  {'grade':>5}  {'words':>6}  {'err':>4} {'warn':>4} {'info':>4}  file"
-    lines = [click.style(head, bold=True) if colour else head]
-    for r in good:
-        m = r.metrics
-        read = m["readability"]
-        sev = {s: sum(1 for f in r.findings if f.severity == s) for s in ("error", "warning", "info")}
-        score = f"{m['garble_score']:6.1f}"
-        if colour:
-            score = click.style(score, fg=_shade(m["garble_score"]), bold=True)
-        lines.append(f"{score}  {read['flesch']:6.1f}  {read['grade']:5.1f}  {read['words']:6d}  "
-                     f"{sev['error']:4d} {sev['warning']:4d} {sev['info']:4d}  {visible(r.path)}")
-        if paragraphs:
-            index = LineIndex(r.result.original)
-            for p in m["paragraphs"]:
-                line, _ = index.position(p["start"])
-                b = bar(p["garble_score"])
-                if colour:
-                    b = click.style(b, fg=_shade(p["garble_score"]))
-                lines.append(f"  {line:>5}  {b} {p['garble_score']:5.1f}  {visible(p['first_words'])}")
-            lines.append("")
-    del width
-    return "".join(line + "\n" for line in lines)
 
 
 @click.command("score", short_help="Garble score (0 clean, 100 unreadable) and readability.")
 @common_options(unsafe_help=None)
 @colour_option
-@click.option("--format", "fmt", type=click.Choice(["human", "json"]), default="human", show_default=True,
-              help="human: a table, worst first; json: the check document with each file's metrics.")
+@format_option("score")
 @click.option("--paragraphs", is_flag=True, help="Show each paragraph's score as a bar, with its first words.")
 @click.option("--sentences", is_flag=True, help="With --format json, also list each sentence's score.")
 @click.option("--fail-above", type=click.FloatRange(0, 100), metavar="N",
@@ -73,16 +30,8 @@ def score(paths, fmt, paragraphs, sentences, fail_above, **params) -> None:
     document scores above N; 2 for unreadable inputs.
     """
     def body() -> int:
-        from .report import jsonout
-
-        from .output import printable_report
-
-        reports = [printable_report(i.report) for i in with_metrics(Inputs(paths, params), per_sentence=sentences)]
-        if fmt == "json":
-            click.echo(jsonout.render(reports), nl=False)
-        else:
-            colour = _use_colour(params)
-            click.echo(render_table(reports, colour=colour, paragraphs=paragraphs), nl=False, color=colour)
+        reports = [i.report for i in with_metrics(Inputs(paths, params), per_sentence=sentences)]
+        emit("score", fmt, reports, params, paragraphs=paragraphs)
         if any(r.error for r in reports):
             return EXIT_ERROR
         if fail_above is not None and any(r.metrics.get("garble_score", 0.0) > fail_above for r in reports):

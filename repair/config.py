@@ -325,7 +325,14 @@ def options_for(settings: Settings, path: str, cli: Mapping[str, Any], base: Opt
         uncurl_quotes=bool(pick("uncurl_quotes", settings.uncurl_quotes, base.uncurl_quotes)),
         fix_latin_ligatures=not keep_lig,
         readability=tuple(pick("readability", settings.readability, base.readability)),
+        input_format=_input_format(path, cli.get("input_format"), base.input_format),
     )
+
+
+def _input_format(path: str, explicit: str | None, default: str) -> str:
+    from .formats import detect
+
+    return detect(path, explicit, default)
 
 
 def fail_on_for(settings: Settings, cli_value: str | None) -> str:

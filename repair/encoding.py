@@ -72,8 +72,10 @@ _NEEDS_FTFY_KEEPING_QUOTES = re.compile(f"[^\\t\\n\\r\\x20-\\x7e{_TYPOGRAPHY}]|&
 def _config(options: Options):
     import ftfy
 
+    from . import formats
+
     return ftfy.TextFixerConfig(
-        unescape_html=False if options.markdown else "auto",
+        unescape_html=False if formats.get(options.input_format).entities_are_markup else "auto",
         uncurl_quotes=options.uncurl_quotes,
         fix_latin_ligatures=options.fix_latin_ligatures,
         # width belongs to the script.* rules, which know the spacing English needs

@@ -24,7 +24,7 @@ class Options:
     languagetool_deadline: float = 20.0   # seconds: all requests to the server in one run together
     rules_dirs: tuple[str, ...] = ()      # extra rule packs
     accept_words: frozenset[str] = field(default_factory=frozenset)
-    markdown: bool = False
+    input_format: str = "plain"           # a name in repair.formats: what is prose, what is protected
     # ftfy typography options; quotes are an editor's choice, not damage
     uncurl_quotes: bool = False
     fix_latin_ligatures: bool = True

@@ -56,20 +56,19 @@ class Shield:
 
 
 def shields_for(text: str, options: Options) -> list[Shield]:
-    """Markdown's non-prose regions (when the text is Markdown), tokens that are not words
+    """What the input format protects (Markdown's code and markup), tokens that are not words
     (paths, URLs, identifiers, placeholders: in every format) and inline suppressions."""
-    shields: list[Shield] = []
-    if options.markdown:
-        from .markdown import protected_spans
+    from . import formats
 
-        shields.extend(Shield(span, blank=True) for span in protected_spans(text))
+    fmt = formats.get(options.input_format)
+    shields = [Shield(span, blank=True) for span in fmt.protected(text)]
     from . import nonprose
 
     shields.extend(Shield(span, token=True) for span in nonprose.spans(text))
     if "ungarble:" in text:
         from .suppress import suppressions
 
-        shields.extend(Shield(span, tuple(rules)) for span, rules in suppressions(text, options.markdown))
+        shields.extend(Shield(span, tuple(rules)) for span, rules in suppressions(text, fmt))
     return shields
 
 

@@ -6,18 +6,25 @@ Directives (the rule list is optional; ids or dotted prefixes, comma-separated):
     ungarble: ignore[mt.doubled-verb, typography]
     ungarble: off  ...  ungarble: on    a region (``off[rule]`` limits it to those rules)
 
-In Markdown they are HTML comments (``<!-- ungarble: off -->``), which do not
-render; a directive inside inline code or a code block is an example, not a
-directive. In plain text a directive is a bracketed note (``[ungarble: ignore]``),
-an HTML comment, or a comment line starting with ``#``, ``//``, ``%`` or ``;``.
-The directive itself is never flagged.
+The input format (repair.formats) says how they are written: in Markdown they are
+HTML comments (``<!-- ungarble: off -->``), which do not render, and a directive
+inside inline code or a code block is an example, not a directive. In plain text
+a directive is a bracketed note (``[ungarble: ignore]``), an HTML comment, or a
+comment line starting with ``#``, ``//``, ``%`` or ``;``. The directive itself is
+never flagged.
 """
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable, Union
 
 from .model import Span
+
+if TYPE_CHECKING:
+    from .formats import InputFormat
+
+# an input format, its name, or (older callers) True for Markdown and False for plain text
+FormatLike = Union["InputFormat", str, bool]
 
 _RULES = r"(?:\[(?P<rules>[^\]\r\n]*)\])?"
 _BODY = r"ungarble:[ \t]*(?P<verb>ignore|off|on)\b" + _RULES
@@ -26,6 +33,7 @@ _BRACKETED = re.compile(r"\[[ \t]*" + _BODY + r"[ \t]*\]")
 _COMMENT = re.compile(r"(?:^|(?<=[ \t]))(?:#|//|%|;)[ \t]*" + _BODY + r"[ \t]*$", re.MULTILINE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _RULE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]+)*\.?$")
+_STYLES = {"html": _HTML, "bracket": _BRACKETED, "comment": _COMMENT}
 
 
 class Directive:
@@ -44,18 +52,23 @@ def _rules(raw: str | None) -> tuple[str, ...]:
     return tuple(r.strip() for r in raw.split(",") if _RULE_ID.match(r.strip()))
 
 
-def directives(text: str, markdown: bool) -> list[Directive]:
-    """Every directive in ``text``, in order."""
+def _format(fmt: FormatLike) -> "InputFormat":
+    from . import formats
+
+    if isinstance(fmt, bool):
+        return formats.get("markdown" if fmt else "plain")
+    return formats.get(fmt) if isinstance(fmt, str) else fmt
+
+
+def directives(text: str, fmt: FormatLike) -> list[Directive]:
+    """Every directive in ``text`` (written as the input format ``fmt`` writes them), in order."""
     if "ungarble:" not in text:
         return []
-    patterns = (_HTML,) if markdown else (_HTML, _BRACKETED, _COMMENT)
+    form = _format(fmt)
+    patterns = [_STYLES[style] for style in form.directives]
     found: list[Directive] = []
     taken: list[Span] = []
-    code: list[Span] = []
-    if markdown:
-        from .markdown import code_spans
-
-        code = code_spans(text)
+    code = form.examples(text)
     for pattern in patterns:
         for m in pattern.finditer(text):
             span = Span(m.start(), m.end())
@@ -69,9 +82,9 @@ def directives(text: str, markdown: bool) -> list[Directive]:
     return found
 
 
-def suppressions(text: str, markdown: bool) -> list[tuple[Span, tuple[str, ...]]]:
+def suppressions(text: str, fmt: FormatLike) -> list[tuple[Span, tuple[str, ...]]]:
     """(span, rules) regions where findings are dropped; empty rules means every rule."""
-    found = directives(text, markdown)
+    found = directives(text, fmt)
     if not found:
         return []
     starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]

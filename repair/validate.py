@@ -161,14 +161,14 @@ def preflight(cli: Mapping, pairs: Iterable[tuple[object, object]], default_dirs
 # --- inline suppressions ---------------------------------------------------------------
 
 
-def unknown_in_text(text: str, markdown: bool, rules_dirs: Sequence[str] = ()) -> list[tuple[int, str]]:
+def unknown_in_text(text: str, input_format: str, rules_dirs: Sequence[str] = ()) -> list[tuple[int, str]]:
     """(offset, id) of each rule id an inline directive names that matches no rule."""
     if "ungarble:" not in text:
         return []
     from .suppress import directives
 
     out = []
-    for d in directives(text, markdown):
+    for d in directives(text, input_format):
         for selector in d.rules:
             if unknown(selector, known_ids(tuple(rules_dirs))) is not None:
                 out.append((d.span.start, selector))

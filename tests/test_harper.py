@@ -104,7 +104,7 @@ def test_insert_after_suggestion_keeps_the_span_text(harper_check):
 def test_plain_text_versus_markdown(harper_check):
     text = "Type `recieve` to see it."
     assert "recieve" in by_text(harper_check.check(text, Options()))
-    assert "recieve" not in by_text(harper_check.check(text, Options(markdown=True)))
+    assert "recieve" not in by_text(harper_check.check(text, Options(input_format="markdown")))
 
 
 def test_dialect_reaches_harper():

@@ -76,7 +76,7 @@ def test_no_front_matter_without_closing_line():
 
 
 def test_findings_only_in_prose_with_the_same_garble_in_code():
-    result = analyse(DOC, grammar="none", markdown=True)
+    result = analyse(DOC, grammar="none", input_format="markdown")
     prose_start = DOC.index("# Port report")
     prose_end = DOC.index("```text")
     assert {f.rule for f in result.findings} >= {"mt.doubled-verb", "mt.reporting-inversion"}

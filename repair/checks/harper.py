@@ -260,7 +260,9 @@ class HarperCheck:
         in chunks of about ``CHUNK`` characters (a call costs milliseconds, and a long text
         more per character). A lint that crosses a blank line between paragraphs is dropped.
         """
-        language = "markdown" if options.markdown else "plaintext"
+        from .. import formats
+
+        language = formats.get(options.input_format).markup  # "plaintext" or "markdown"
         spans = paragraphs(text)
         keys = [(language, text[sp.start:sp.end]) for sp in spans]
         cache, used = self._cache, {}
@@ -273,7 +275,7 @@ class HarperCheck:
             else:
                 used[key] = []
                 todo.append(i)
-        if options.markdown:
+        if language == "markdown":
             def alone(i: int) -> bool:
                 return _MARKDOWN_SPANNING.search(keys[i][1]) is not None
         else:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..terminal import visible, visible_lines
-from . import FileReport, LineIndex
+from . import FileReport, LineIndex, OutputFormat, register
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -51,3 +51,6 @@ def render(reports: Iterable[FileReport]) -> str:
                                         "endColumn": end_col, "title": f.rule}
             out.append(command(LEVELS[f.severity], props, message))
     return "".join(line + "\n" for line in out)
+
+
+register(OutputFormat("github", "check", lambda reports, ctx: render(reports), "GitHub Actions annotations"))

@@ -17,7 +17,7 @@ from typing import Iterable
 import click
 
 from ..terminal import visible
-from . import FileReport, LineIndex
+from . import FileReport, LineIndex, OutputFormat, RenderContext, register
 
 _COLOURS = {"error": "red", "warning": "yellow", "info": "blue"}
 CONTEXT_WIDTH = 100  # columns of a source line shown around what is flagged
@@ -53,6 +53,23 @@ def render(reports: Iterable[FileReport], *, colour: bool, context: bool = False
                 lines += source_lines(text, index, line, at, f.span.end, colour=colour,
                                       tint=_COLOURS[f.severity])
     return "".join(line + "\n" for line in lines)
+
+
+def _human(reports, ctx: RenderContext) -> str:
+    return render(reports, colour=ctx.colour, context=ctx.terminal)
+
+
+def _concise(reports, ctx: RenderContext) -> str:
+    return render(reports, colour=ctx.colour, context=False)
+
+
+def _full(reports, ctx: RenderContext) -> str:
+    return render(reports, colour=ctx.colour, context=True)
+
+
+register(OutputFormat("human", "check", _human, "full on a terminal, concise otherwise", human=True, default=True))
+register(OutputFormat("concise", "check", _concise, "path:line:col: severity rule message", human=True))
+register(OutputFormat("full", "check", _full, "that and the source line with a caret under the finding", human=True))
 
 
 def _width(text: str) -> int:
@@ -91,18 +108,6 @@ def source_lines(text: str, index: LineIndex, line: int, start: int, end: int, *
     return [f"{gutter} {bar}", f"{number} {bar} {shown}".rstrip(),
             f"{gutter} {bar} {' ' * _width(before)}{click.style(carets, fg=tint, bold=True) if colour else carets}",
             ""]
-
-
-def suggestions_left(reports: Iterable[FileReport]) -> int:
-    """Suggested edits that were not applied (without --unsafe)."""
-    count = 0
-    for r in reports:
-        if r.result is None:
-            continue
-        applied = {(e.rule, e.span) for e in r.result.applied}
-        count += sum(1 for f in r.findings
-                     if f.fix is not None and f.fix.safety == "suggest" and (f.rule, f.fix.span) not in applied)
-    return count
 
 
 def suggestion_hint(count: int) -> str:

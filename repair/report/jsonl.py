@@ -6,14 +6,15 @@ Each finding line is the version-1 finding object of ``--format json`` plus
 """
 from __future__ import annotations
 
-import json
 from typing import Iterable
 
-from . import FileReport, LineIndex
+from . import FileReport, LineIndex, OutputFormat, register
 from .jsonout import finding_dict
 
 
 def lines(report: FileReport) -> str:
+    import json  # here: the registry imports every format at start-up
+
     out: list[str] = []
     if report.error:
         out.append(json.dumps({"path": report.path, "encoding": report.encoding, "error": report.error},
@@ -29,3 +30,6 @@ def lines(report: FileReport) -> str:
 
 def render(reports: Iterable[FileReport]) -> str:
     return "".join(lines(r) for r in reports)
+
+
+register(OutputFormat("jsonl", "check", lambda reports, ctx: render(reports), "one finding a line"))

@@ -10,13 +10,12 @@ forward slashes, under ``uriBaseId`` ``%SRCROOT%``, as code scanning expects.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from typing import Iterable, Mapping
 from urllib.parse import quote
 
 from ..output import text_name
-from . import FileReport, LineIndex
+from . import FileReport, LineIndex, OutputFormat, RenderContext, register
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/ungarble/"
@@ -117,6 +116,8 @@ def render(reports: Iterable[FileReport], *, version: str, rule_descriptions: Ma
                          "toolExecutionNotifications": notifications}],
     }
     log = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
+    import json  # here: the registry imports every format at start-up
+
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -127,3 +128,10 @@ def _base_uri(base: str) -> str:
     if not path.startswith("/"):
         path = "/" + path
     return "file://" + quote(os.fsencode(path))
+
+
+def _sarif(reports: Iterable[FileReport], ctx: RenderContext) -> str:
+    return render(reports, version=ctx.version, rule_descriptions=ctx.rule_descriptions())
+
+
+register(OutputFormat("sarif", "check", _sarif, "SARIF 2.1.0", raw_names=True))
