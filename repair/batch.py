@@ -176,44 +176,23 @@ def timeout_message(seconds: float | None) -> str:
 
 # ---------------------------------------------------------------- garble score hook
 
-_SCORE_FN: Any = None  # resolved once per process; False when there is no scorer
-
-
-def score_hook() -> Callable[[Any, Options], float | None] | None:
-    """The garble scorer, ``fn(result, options) -> float`` (0 clean .. 100 unreadable), if any.
+def score_hook() -> Callable[[Any, Options], float]:
+    """The garble scorer, ``fn(result, options) -> float`` (0 clean .. 100 unreadable).
 
     This is the single place batch (and :mod:`repair.distributed`) asks for a score:
-    :mod:`repair.score` scores the text as read from its findings; without that
-    module every record gets ``"score": null``.
+    :mod:`repair.score` scores the text as read from its findings.
     """
-    global _SCORE_FN
-    if _SCORE_FN is None:
-        _SCORE_FN = _find_scorer() or False
-    return _SCORE_FN or None
-
-
-def _find_scorer() -> Callable[[Any, Options], float | None] | None:
-    try:
-        from . import score as module
-    except ImportError:
-        return None
-    score_text = getattr(module, "score_text", None)
-    findings_for_score = getattr(module, "findings_for_score", None)
-    if not (callable(score_text) and callable(findings_for_score)):
-        return None
+    from . import score
 
     def document_score(result: Any, options: Options) -> float:
         text = result.original
-        return score_text(text, findings_for_score(text, result)).document
+        return score.score_text(text, score.findings_for_score(text, result)).document
 
     return document_score
 
 
-def garble_score(result: Any, options: Options) -> float | None:
-    fn = score_hook()
-    if fn is None:
-        return None
-    return round(float(fn(result, options)), 1)
+def garble_score(result: Any, options: Options) -> float:
+    return round(float(score_hook()(result, options)), 1)
 
 
 # ---------------------------------------------------------------- one record
@@ -631,10 +610,6 @@ class Done:
     def lookup_path(self, path: str) -> tuple[int, int, bool] | None:
         entry = self.index.pop(path, None) if self.index is not None and self.has_paths else None
         return None if entry is None else (entry[2], entry[3], entry[4])
-
-    def has_line(self, line: int, crc: int) -> bool:  # the former interface
-        found = self.lookup(line, crc)
-        return found is not None and not found[2]
 
 
 def _info(raw: bytes, key: str) -> dict:

@@ -95,14 +95,7 @@ def pack_rules(dirs: Sequence[str] = ()) -> list[RuleInfo]:
 
 
 def all_rules(dirs: Sequence[str] = ()) -> list[RuleInfo]:
-    rules = encoding_rules() + pack_rules(dirs)
-    try:
-        from .checks import readability  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        rules += list(READABILITY)
-    rules += list(INTERNAL)
+    rules = encoding_rules() + pack_rules(dirs) + list(READABILITY) + list(INTERNAL)
     rules.sort(key=lambda r: r.id)
     return rules + list(EXTERNAL)
 

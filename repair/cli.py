@@ -124,13 +124,6 @@ def cli_overrides(params: dict) -> dict[str, Any]:
     }
 
 
-def build_options(params: dict) -> Options:
-    """Options from flags alone (no configuration file)."""
-    from .config import Settings, options_for
-
-    return options_for(Settings(), "-", cli_overrides(params))
-
-
 def colour_option(func: Callable) -> Callable:
     return click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
                         show_default=True,
