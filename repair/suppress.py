@@ -15,7 +15,6 @@ The directive itself is never flagged.
 from __future__ import annotations
 
 import re
-from typing import Iterable
 
 from .model import Span
 
@@ -111,8 +110,3 @@ def suppressions(text: str, markdown: bool) -> list[tuple[Span, tuple[str, ...]]
     for key, start in open_regions.items():
         out.append((Span(start, len(text)), key))
     return out
-
-
-def ignored(rule: str, rules: Iterable[str]) -> bool:
-    rules = tuple(rules)
-    return not rules or any(rule == r or rule.startswith(r.rstrip(".") + ".") for r in rules)

@@ -562,12 +562,3 @@ def to_finding(text: str, match: Match) -> Finding:
         if others:
             message = f"{message} (other suggestions: {', '.join(repr(r) for r in others)})"
     return Finding(rid, "languagetool", severity, message, span, span_text, fix, ("languagetool",))
-
-
-def stop_servers() -> None:
-    """Stop every LanguageTool server this process started (they also stop at exit)."""
-    with _LOCK:
-        for server in _SERVERS.values():
-            server.stop()
-        _SERVERS.clear()
-        _LANGUAGES.clear()
