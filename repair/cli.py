@@ -478,9 +478,11 @@ def _apply_baseline(items: list[Item], path: str, update: bool) -> int | None:
                for i in items if i.report.result is not None]
     if update or not os.path.exists(path):
         everything = [e for _, entries in current for e in entries]
+        from .decode import InputError
+
         try:
             bl.save(path, everything)
-        except Exception as exc:
+        except (InputError, OSError) as exc:  # atomic_write's one-line error
             raise Abort(str(exc)) from None
         return len(everything)
     try:

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 try:
     import tomllib
 except ImportError:  # Python 3.10
@@ -64,3 +66,20 @@ def test_the_readme_test_command_collects_the_doctests_of_repair():
             "repair/terminal.py::repair.terminal.visible"} <= collected
     pytest_config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["pytest"]
     assert "repair" in pytest_config["ini_options"]["testpaths"]
+
+
+def test_rule_descriptions_hide_a_broken_pack_but_not_a_bug(tmp_path, monkeypatch):
+    """SARIF's rule descriptions are optional metadata: a broken rule pack (reported, exit 2, when the
+    checks are built) gives none, but any other error is a bug and is not swallowed."""
+    from repair import catalog
+
+    (tmp_path / "broken.yaml").write_text("id: house.broken\nkind: no-such-kind\n", encoding="utf-8")
+    assert catalog.descriptions([str(tmp_path)]) == {}
+    assert catalog.descriptions()["mt.repeated-phrase"]
+
+    def bug(dirs=()):
+        raise KeyError("a bug of ours")
+
+    monkeypatch.setattr(catalog, "all_rules", bug)
+    with pytest.raises(KeyError):
+        catalog.descriptions()
