@@ -46,7 +46,7 @@ import zlib
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO, Any, Callable, Iterable, Iterator, Sequence
+from typing import IO, Any, Callable, Iterable, Iterator, Literal, Sequence, TextIO
 
 from .options import Options
 
@@ -152,7 +152,7 @@ class _ThreadLimit:
         self.timer.start()
         return self
 
-    def __exit__(self, kind: Any, value: Any, tb: Any) -> bool:
+    def __exit__(self, kind: Any, value: Any, tb: Any) -> Literal[False]:
         with self.lock:
             self.armed = False
         self.timer.cancel()
@@ -504,13 +504,14 @@ class Progress:
     """
 
     def __init__(self, total: Callable[[], int | None] | None = None, already: int = 0,
-                 stream: IO[str] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+                 stream: TextIO | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         import click
 
         self.clock = clock
         self.started = clock()
         self.done = 0
-        self.bar = click.progressbar(iter(()), label="ungarble batch", file=stream or sys.stderr,
+        nothing: Iterator[str] = iter(())
+        self.bar = click.progressbar(nothing, label="ungarble batch", file=stream or sys.stderr,
                                      show_pos=True, show_eta=False, show_percent=False,
                                      item_show_func=lambda info: info)
         self.bar.length = None
@@ -715,13 +716,14 @@ def line_items(lines: Iterable[tuple], done: Done) -> Iterator[Item]:
             if crc is None:
                 crc = line_crc(raw)
             old = done.lookup(number, crc)
+        previous = None
         if old is not None:
             if not old[2]:
                 if done.rewrite:
                     yield ("keep", number, None, old[:2])
                 continue
-            old = old[:2]  # a record that failed: do it again, its new line replaces the old
-        yield ("line", number, raw, old) if raw is not None else ("big", number, (size, crc), old)
+            previous = old[:2]  # a record that failed: do it again, its new line replaces the old
+        yield ("line", number, raw, previous) if raw is not None else ("big", number, (size, crc), previous)
 
 
 def file_items(path: str, done: Done, include: Sequence[str],
@@ -730,13 +732,14 @@ def file_items(path: str, done: Done, include: Sequence[str],
 
     for p in iter_input_paths([path], include or ("*.txt", "*.md")):
         old = done.lookup_path(p) if done.count else None
+        previous = None
         if old is not None:
             if not old[2]:
                 if done.rewrite:
                     yield ("keep", p, None, old[:2])
                 continue
-            old = old[:2]
-        yield ("file", p, file_options(p) if file_options else None, old)
+            previous = old[:2]
+        yield ("file", p, file_options(p) if file_options else None, previous)
 
 
 def _item_bytes(item: Item) -> int:
@@ -926,8 +929,11 @@ class Output:
 
     def _discard(self) -> None:
         self.closed = True
-        for close in (lambda: os.close(self.fd), lambda: self.old and self.old.close(),
-                      lambda: self.tmp and os.unlink(self.tmp)):
+        def remove_tmp() -> None:
+            if self.tmp:
+                os.unlink(self.tmp)
+
+        for close in (lambda: os.close(self.fd), lambda: self.old and self.old.close(), remove_tmp):
             try:
                 close()
             except (OSError, AttributeError):

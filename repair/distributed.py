@@ -171,12 +171,13 @@ def repair_jsonl(paths: str | Sequence[str], output_pattern: str, config: BatchC
 def _warm_up_class() -> type:
     """The Dask worker plugin class, built on first use: importing this module must not
     import ``distributed`` (a second, and it configures logging)."""
+    base: type
     try:
-        from distributed import WorkerPlugin
+        from distributed import WorkerPlugin as base
     except ImportError:  # dask without distributed: the plugin is never registered
-        WorkerPlugin = object
+        base = object
 
-    class WarmUp(WorkerPlugin):  # type: ignore[valid-type,misc]
+    class WarmUp(base):
         """A Dask worker plugin that builds the checks (Harper included) when a worker starts."""
 
         name = "ungarble-warm-up"

@@ -19,7 +19,11 @@ import difflib
 import functools
 import os
 import stat
-from typing import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .options import Options
 
 MAX_WORD_FILE_BYTES = 10_000_000   # a word list of names and brands; /dev/zero is not one
 
@@ -152,7 +156,8 @@ def _config_label(path: str | None) -> str:
     return f"{path}: [tool.ungarble]" if os.path.basename(path) == "pyproject.toml" else path
 
 
-def preflight(cli: Mapping, pairs: Iterable[tuple[object, object]], default_dirs: Sequence[str] = ()) -> None:
+def preflight(cli: Mapping, pairs: Iterable[tuple[Settings | None, Options | None]],
+              default_dirs: Sequence[str] = ()) -> None:
     """Before any input is read: load the rule packs each input uses, once, and check every
     selector the flags and the configuration files give. ``pairs`` holds each input's
     (Settings, Options). Raises RuleFileError or SelectorError (both ValueErrors)."""
@@ -160,7 +165,7 @@ def preflight(cli: Mapping, pairs: Iterable[tuple[object, object]], default_dirs
 
     done: set = set()
     cli_dirs: set[tuple[str, ...]] = set()
-    todo = list(pairs) or [(None, None)]
+    todo: list[tuple[Settings | None, Options | None]] = list(pairs) or [(None, None)]
     for settings, options in todo:
         dirs = tuple(options.rules_dirs) if options is not None else tuple(default_dirs)
         # Harper's rule list comes from its linter: share the one the run builds anyway
