@@ -421,6 +421,7 @@ def test_fix_write_over_several_files_stops_at_the_failing_one(hostile, tmp_path
     assert third.read_text(encoding="utf-8") == TEXT
 
 
+@pytest.mark.slow
 def test_a_proxy_from_the_environment_is_used_for_remote_servers(hostile, monkeypatch):
     """A server that is not on loopback is reached through HTTP_PROXY (here: our server, as the proxy)."""
     proxy = hostile("ok")
@@ -436,6 +437,7 @@ def test_a_proxy_from_the_environment_is_used_for_remote_servers(hostile, monkey
     assert Hostile.paths == ["http://lt.invalid:8081/v2/languages", "http://lt.invalid:8081/v2/check"]
 
 
+@pytest.mark.slow
 def test_a_loopback_server_is_never_reached_through_a_proxy(hostile, monkeypatch):
     url = hostile("ok")
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")   # nothing listens there
