@@ -58,7 +58,7 @@ def check(text: str, options: Options | None = None, **overrides: Any) -> list[F
     """Every finding in ``text``, spans in code points of ``text``.
 
     >>> [f.rule for f in check("It was the the end.", grammar="none")]
-    ['mt.repeated-word']
+    ['mt.repeated-phrase']
     """
     return list(analyse(text, options, **overrides).findings)
 

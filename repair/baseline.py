@@ -108,7 +108,7 @@ def new_mask(current: Sequence[Entry], recorded: Iterable[Entry]) -> list[bool]:
         if exact[e.key] > 0:
             exact[e.key] -= 1
             is_new[i] = False
-    loose = Counter()
+    loose: Counter[tuple] = Counter()
     for key, count in exact.items():
         if count > 0:
             loose[key[:3]] += count

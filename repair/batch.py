@@ -46,7 +46,7 @@ import zlib
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import IO, Any, Callable, Iterable, Iterator, Sequence
+from typing import IO, Any, Callable, Iterable, Iterator, Literal, Sequence, TextIO
 
 from .options import Options
 
@@ -152,7 +152,7 @@ class _ThreadLimit:
         self.timer.start()
         return self
 
-    def __exit__(self, kind: Any, value: Any, tb: Any) -> bool:
+    def __exit__(self, kind: Any, value: Any, tb: Any) -> Literal[False]:
         with self.lock:
             self.armed = False
         self.timer.cancel()
@@ -176,44 +176,23 @@ def timeout_message(seconds: float | None) -> str:
 
 # ---------------------------------------------------------------- garble score hook
 
-_SCORE_FN: Any = None  # resolved once per process; False when there is no scorer
-
-
-def score_hook() -> Callable[[Any, Options], float | None] | None:
-    """The garble scorer, ``fn(result, options) -> float`` (0 clean .. 100 unreadable), if any.
+def score_hook() -> Callable[[Any, Options], float]:
+    """The garble scorer, ``fn(result, options) -> float`` (0 clean .. 100 unreadable).
 
     This is the single place batch (and :mod:`repair.distributed`) asks for a score:
-    :mod:`repair.score` scores the text as read from its findings; without that
-    module every record gets ``"score": null``.
+    :mod:`repair.score` scores the text as read from its findings.
     """
-    global _SCORE_FN
-    if _SCORE_FN is None:
-        _SCORE_FN = _find_scorer() or False
-    return _SCORE_FN or None
-
-
-def _find_scorer() -> Callable[[Any, Options], float | None] | None:
-    try:
-        from . import score as module
-    except ImportError:
-        return None
-    score_text = getattr(module, "score_text", None)
-    findings_for_score = getattr(module, "findings_for_score", None)
-    if not (callable(score_text) and callable(findings_for_score)):
-        return None
+    from . import score
 
     def document_score(result: Any, options: Options) -> float:
         text = result.original
-        return score_text(text, findings_for_score(text, result)).document
+        return score.score_text(text, score.findings_for_score(text, result)).document
 
     return document_score
 
 
-def garble_score(result: Any, options: Options) -> float | None:
-    fn = score_hook()
-    if fn is None:
-        return None
-    return round(float(fn(result, options)), 1)
+def garble_score(result: Any, options: Options) -> float:
+    return round(float(score_hook()(result, options)), 1)
 
 
 # ---------------------------------------------------------------- one record
@@ -528,13 +507,14 @@ class Progress:
     """
 
     def __init__(self, total: Callable[[], int | None] | None = None, already: int = 0,
-                 stream: IO[str] | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+                 stream: TextIO | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         import click
 
         self.clock = clock
         self.started = clock()
         self.done = 0
-        self.bar = click.progressbar(iter(()), label="ungarble batch", file=stream or sys.stderr,
+        nothing: Iterator[str] = iter(())
+        self.bar = click.progressbar(nothing, label="ungarble batch", file=stream or sys.stderr,
                                      show_pos=True, show_eta=False, show_percent=False,
                                      item_show_func=lambda info: info)
         self.bar.length = None
@@ -634,10 +614,6 @@ class Done:
     def lookup_path(self, path: str) -> tuple[int, int, bool] | None:
         entry = self.index.pop(path, None) if self.index is not None and self.has_paths else None
         return None if entry is None else (entry[2], entry[3], entry[4])
-
-    def has_line(self, line: int, crc: int) -> bool:  # the former interface
-        found = self.lookup(line, crc)
-        return found is not None and not found[2]
 
 
 def _info(raw: bytes, key: str) -> dict:
@@ -743,13 +719,14 @@ def line_items(lines: Iterable[tuple], done: Done) -> Iterator[Item]:
             if crc is None:
                 crc = line_crc(raw)
             old = done.lookup(number, crc)
+        previous = None
         if old is not None:
             if not old[2]:
                 if done.rewrite:
                     yield ("keep", number, None, old[:2])
                 continue
-            old = old[:2]  # a record that failed: do it again, its new line replaces the old
-        yield ("line", number, raw, old) if raw is not None else ("big", number, (size, crc), old)
+            previous = old[:2]  # a record that failed: do it again, its new line replaces the old
+        yield ("line", number, raw, previous) if raw is not None else ("big", number, (size, crc), previous)
 
 
 def file_items(path: str, done: Done, include: Sequence[str],
@@ -758,13 +735,14 @@ def file_items(path: str, done: Done, include: Sequence[str],
 
     for p in iter_input_paths([path], include or ("*.txt", "*.md")):
         old = done.lookup_path(p) if done.count else None
+        previous = None
         if old is not None:
             if not old[2]:
                 if done.rewrite:
                     yield ("keep", p, None, old[:2])
                 continue
-            old = old[:2]
-        yield ("file", p, file_options(p) if file_options else None, old)
+            previous = old[:2]
+        yield ("file", p, file_options(p) if file_options else None, previous)
 
 
 def _item_bytes(item: Item) -> int:
@@ -954,8 +932,11 @@ class Output:
 
     def _discard(self) -> None:
         self.closed = True
-        for close in (lambda: os.close(self.fd), lambda: self.old and self.old.close(),
-                      lambda: self.tmp and os.unlink(self.tmp)):
+        def remove_tmp() -> None:
+            if self.tmp:
+                os.unlink(self.tmp)
+
+        for close in (lambda: os.close(self.fd), lambda: self.old and self.old.close(), remove_tmp):
             try:
                 close()
             except (OSError, AttributeError):

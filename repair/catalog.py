@@ -73,7 +73,9 @@ def find(rule_id: str, rules: Sequence[RuleInfo]) -> RuleInfo | None:
 
 
 def descriptions(dirs: Sequence[str] = ()) -> dict[str, str]:
+    from .rulebook import RuleFileError
+
     try:
         return {r.id: r.summary for r in all_rules(dirs) if not r.pattern}
-    except Exception:  # a broken pack is reported elsewhere; metadata is optional
+    except RuleFileError:  # a broken pack is reported elsewhere; metadata is optional
         return {}

@@ -184,13 +184,6 @@ def cli_overrides(params: dict) -> dict[str, Any]:
     }
 
 
-def build_options(params: dict) -> Options:
-    """Options from flags alone (no configuration file)."""
-    from .config import Settings, options_for
-
-    return options_for(Settings(), "-", cli_overrides(params))
-
-
 def colour_option(func: Callable) -> Callable:
     return click.option("--color", "color", type=click.Choice(["auto", "always", "never"]), default="auto",
                         show_default=True,
@@ -508,9 +501,11 @@ def _apply_baseline(items: list[Item], path: str, update: bool) -> int | None:
                for i in items if i.report.result is not None]
     if update or not os.path.exists(path):
         everything = [e for _, entries in current for e in entries]
+        from .decode import InputError
+
         try:
             bl.save(path, everything)
-        except Exception as exc:
+        except (InputError, OSError) as exc:  # atomic_write's one-line error
             raise Abort(str(exc)) from None
         return len(everything)
     try:

@@ -9,7 +9,8 @@ import sys
 
 import click
 
-from .cli import EXIT_ERROR, build_options, common_options
+from .cli import EXIT_ERROR, cli_overrides, common_options
+from .config import ConfigError, options_for, settings_for
 
 EXIT_DONE, EXIT_BAD_RECORDS = 0, 1
 
@@ -20,11 +21,6 @@ def _configured(source: str, params: dict):
     Configuration files apply as for ``check``: ``--config`` or the nearest
     ``[tool.ungarble]`` to the input (to each file of a directory), flags over both.
     """
-    try:
-        from .cli import cli_overrides
-        from .config import ConfigError, options_for, settings_for
-    except ImportError:  # no configuration support: flags only
-        return build_options(params), None, tuple(params.get("include") or ())
     cli = cli_overrides(params)
     config_path, isolated = params.get("config_path"), params.get("isolated", False)
 

@@ -59,6 +59,7 @@ def report(paths, output, title, **params) -> None:
         errors = 0
         for item in with_metrics(Inputs(paths, params)):
             doc, rep = item.doc, item.report
+            assert rep is not None  # with_metrics reports every input
             if rep.error or doc is None or rep.result is None:
                 errors += 1
                 continue

@@ -80,7 +80,7 @@ def decode(data: bytes, path: str) -> Document:
             if text is not None:
                 if _binary(text, c1=False):
                     raise InputError(f"{path}: binary file (control characters), skipped")
-                return Document(path, text, name, _dominant_newline(text), bom=True)
+                return Document(path, text, name, bom=True)
     if b"\x00" in data:
         raise InputError(f"{path}: binary file (NUL bytes), skipped")
     text = _strict(data, "utf-8")
@@ -88,10 +88,10 @@ def decode(data: bytes, path: str) -> Document:
         # C1 controls are allowed here: UTF-8 mojibake ("â€\x9d") is our business.
         if _binary(text, c1=False):
             raise InputError(f"{path}: binary file (control characters), skipped")
-        return Document(path, text, "utf-8", _dominant_newline(text))
+        return Document(path, text, "utf-8")
     _refuse_stray_bytes(data, path)
     text, encoding = _detect_legacy(data, path)
-    return Document(path, text, encoding, _dominant_newline(text))
+    return Document(path, text, encoding)
 
 
 _SHOWN_STRAYS = 5
@@ -182,17 +182,6 @@ def _controls(text: str, *, c1: bool) -> int:
 def _binary(text: str, *, c1: bool) -> bool:
     """More control characters than a text file plausibly has (one stray is fine)."""
     return _controls(text, c1=c1) > 1 + len(text) // 20
-
-
-def _dominant_newline(text: str) -> str:
-    crlf = text.count("\r\n")
-    counts = {"\r\n": crlf, "\n": text.count("\n") - crlf, "\r": text.count("\r") - crlf}
-    best = max(counts.values())
-    if best == 0:
-        return "\n"
-    tied = [nl for nl, n in counts.items() if n == best]
-    # On a tie, the first line ending in the file wins ("\r\n" is found before its "\r"/"\n").
-    return min(tied, key=lambda nl: (text.find(nl), -len(nl)))
 
 
 def _ascii_letter(ch: str) -> bool:

@@ -46,10 +46,11 @@ lineage); the resumable append-only output is ``ungarble batch``'s.
 """
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any, Iterable, Mapping, Sequence
 
-from .batch import (KEY, BatchConfig, RecordTimeout, _error_text, process_record, time_limit, timeout_message,
+from .batch import (BatchConfig, RecordTimeout, _error_text, process_record, time_limit, timeout_message,
                     too_large, warm_up)
 
 __all__ = ["BatchConfig", "repair_partition", "repair_columns", "read_jsonl", "repair_bag", "write_jsonl",
@@ -167,30 +168,47 @@ def repair_jsonl(paths: str | Sequence[str], output_pattern: str, config: BatchC
     return write_jsonl(repair_bag(read_jsonl(paths, blocksize=blocksize), config), output_pattern)
 
 
-def _worker_plugin_base() -> type:
+def _warm_up_class() -> type:
+    """The Dask worker plugin class, built on first use: importing this module must not
+    import ``distributed`` (a second, and it configures logging)."""
+    base: type
     try:
-        from distributed import WorkerPlugin
-
-        return WorkerPlugin
+        from distributed import WorkerPlugin as base
     except ImportError:  # dask without distributed: the plugin is never registered
-        return object
+        base = object
+
+    class WarmUp(base):
+        """A Dask worker plugin that builds the checks (Harper included) when a worker starts."""
+
+        name = "ungarble-warm-up"
+
+        def __init__(self, config: BatchConfig | None = None) -> None:
+            self.config = config or BatchConfig()
+
+        def setup(self, worker: Any = None) -> None:
+            warm_up(self.config.options)
+
+    WarmUp.__qualname__ = "WarmUp"  # pickled by reference as repair.distributed.WarmUp
+    return WarmUp
 
 
-class WarmUp(_worker_plugin_base()):  # type: ignore[misc]
-    """A Dask worker plugin that builds the checks (Harper included) when a worker starts."""
+@functools.lru_cache(maxsize=None)
+def _warm_up() -> type:
+    return _warm_up_class()
 
-    name = "ungarble-warm-up"
 
-    def __init__(self, config: BatchConfig | None = None) -> None:
-        self.config = config or BatchConfig()
+WarmUp: type  # built by __getattr__ below on first use
 
-    def setup(self, worker: Any = None) -> None:
-        warm_up(self.config.options)
+
+def __getattr__(name: str) -> Any:
+    if name == "WarmUp":  # :class:`WarmUp`, a ``distributed.WorkerPlugin``
+        return _warm_up()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def register(client: Any, config: BatchConfig | None = None) -> None:
     """Warm every current and future worker of ``client`` (optional: the first task would anyway)."""
-    plugin = WarmUp(config)
+    plugin = _warm_up()(config)
     if hasattr(client, "register_plugin"):
         client.register_plugin(plugin)
     else:  # distributed < 2023.9

@@ -13,13 +13,13 @@ import re
 import unicodedata
 from typing import Iterator
 
-from .model import SEVERITY_RANK, Edit, Finding, Span
+from .model import SEVERITY_RANK, Edit, Finding, Severity, Span
 from .options import Options
 
 SOURCE = "ftfy"
 
 # ftfy step name -> (rule id, severity, message, safety)
-STEPS: dict[str, tuple[str, str, str, str]] = {
+STEPS: dict[str, tuple[str, Severity, str, str]] = {
     "decode": ("encoding.mojibake", "error",
                "Mojibake: text decoded with the wrong encoding{detail}; '{old}' should be '{new}'.", "safe"),
     "unescape_html": ("encoding.html-entity", "warning",
@@ -117,7 +117,7 @@ def find(text: str, options: Options) -> list[Finding]:
                 safety = "suggest"
             message = template.format(old=old, new=new, detail=detail, codes=_codes(old))
             span = Span(offset + old_start, offset + old_end)
-            findings.append(Finding(rule, SOURCE, severity, message, span, old,  # type: ignore[arg-type]
+            findings.append(Finding(rule, SOURCE, severity, message, span, old,
                                     Edit(span, new, rule, safety)))  # type: ignore[arg-type]
     return [f for f in findings if options.enabled(f.rule)]
 

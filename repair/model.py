@@ -71,7 +71,6 @@ class Document:
     path: str
     text: str
     encoding: str
-    newline: str = "\n"
     bom: bool = False
     # What was read (device, inode, size, mtime_ns, BLAKE2 digest of the bytes), so a rewrite can
     # refuse when the file changed meanwhile; None for stdin and text that never was a file.

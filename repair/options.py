@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .model import Severity
-
 # a grammar back end registered in repair.checks.registry (its grammar_choices()), or "none"
 Grammar = str
 Dialect = Literal["us", "gb", "ca", "au", "in"]
@@ -41,9 +39,3 @@ class Options:
 
 def _matches(rule_id: str, prefix: str) -> bool:
     return rule_id == prefix or rule_id.startswith(prefix.rstrip(".") + ".")
-
-
-def min_severity(name: str) -> Severity:
-    if name not in ("error", "warning", "info"):
-        raise ValueError(name)
-    return name  # type: ignore[return-value]

@@ -19,7 +19,7 @@ def _init_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and ends the workers
 
 
-def _analyse(text: str, options: Options) -> Any:
+def _analyse(text: str, options: Options | None) -> Any:
     from .api import analyse
 
     return analyse(text, options)

@@ -83,12 +83,6 @@ class Counts:
             return 0.0
         return 206.835 - 1.015 * self.words_per_sentence - 84.6 * self.syllables_estimate / self.words
 
-    @property
-    def grade_estimate(self) -> float:
-        if not self.words:
-            return 0.0
-        return 0.39 * self.words_per_sentence + 11.8 * self.syllables_estimate / self.words - 15.59
-
 
 def counts(text: str, sentences: int | None = None) -> Counts:
     toks = [w for w in words(text) if w.isalpha() or any(c.isalpha() for c in w)]  # most words: C speed

@@ -444,18 +444,6 @@ class Model:
     def predict(self, feats: dict[str, float]) -> float:
         return self.predict_text(feats) + self.predict_findings(feats)
 
-    def contributions(self, feats: dict[str, float]) -> dict[str, float]:
-        """Each feature's share of the prediction above its smallest value (for explanations)."""
-        out = {}
-        for name, spec in self.numeric.items():
-            v = _interp(spec["x"], spec["y"], feats.get(name, 0.0)) - spec["y"][0]
-            if v:
-                out[name] = v
-        for key, w in self.keys.items():
-            if feats.get(key):
-                out[key] = w * feats[key]
-        return out
-
     def calibrate(self, pred: float) -> float:
         """Piecewise-linear, monotone map from the prediction to 0..1 (clamped at the ends)."""
         table = self.calibration
@@ -473,10 +461,6 @@ class Model:
         full even in a sentence that otherwise looks cleaner than the scale's zero."""
         text = max(0.0, min(100.0, 100.0 * self.calibrate(self.predict_text(feats))))
         return min(100.0, text + self.points_per_unit() * self.predict_findings(feats))
-
-    def to_json(self) -> dict[str, Any]:
-        return {"version": 2, "intercept": self.intercept, "numeric": self.numeric, "keys": self.keys,
-                "calibration": [list(p) for p in self.calibration], "meta": self.meta}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Model":
@@ -578,14 +562,6 @@ def score_text(text: str, findings: Sequence[Finding] = (), model: Model | None 
         paragraphs.append(Scored(unit, min(100.0, aggregate(inner) + extra), words))
     extra = finding_points(findings, sum(s.words for s in sentences)) if sentences else 0.0
     return Scores(min(100.0, aggregate(sentences) + extra), tuple(paragraphs), tuple(sentences), extra)
-
-
-def score(text: str, options=None, **overrides) -> Scores:
-    """Analyse ``text`` (same options as :func:`repair.analyse`) and score it."""
-    from .api import analyse
-
-    result = analyse(text, options, **overrides)
-    return score_text(text, result.findings + tuple(_readability_findings(text)))
 
 
 def _readability_findings(text: str) -> list[Finding]:

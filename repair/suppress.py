@@ -16,7 +16,7 @@ never flagged.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Iterable, Union
+from typing import TYPE_CHECKING, Union
 
 from .model import Span
 
@@ -124,8 +124,3 @@ def suppressions(text: str, fmt: FormatLike) -> list[tuple[Span, tuple[str, ...]
     for key, start in open_regions.items():
         out.append((Span(start, len(text)), key))
     return out
-
-
-def ignored(rule: str, rules: Iterable[str]) -> bool:
-    rules = tuple(rules)
-    return not rules or any(rule == r or rule.startswith(r.rstrip(".") + ".") for r in rules)

@@ -18,7 +18,11 @@ from __future__ import annotations
 import difflib
 import functools
 import os
-from typing import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .options import Options
 
 # Harper's lint kinds: the severities' table, plus the kinds it has no severity for
 _EXTRA_HARPER_KINDS = ("WordOrder",)
@@ -126,7 +130,8 @@ def _config_label(path: str | None) -> str:
     return f"{path}: [tool.ungarble]" if os.path.basename(path) == "pyproject.toml" else path
 
 
-def preflight(cli: Mapping, pairs: Iterable[tuple[object, object]], default_dirs: Sequence[str] = ()) -> None:
+def preflight(cli: Mapping, pairs: Iterable[tuple[Settings | None, Options | None]],
+              default_dirs: Sequence[str] = ()) -> None:
     """Before any input is read: load the rule packs each input uses, once, and check every
     selector the flags and the configuration files give. ``pairs`` holds each input's
     (Settings, Options). Raises RuleFileError or SelectorError (both ValueErrors)."""
@@ -134,7 +139,7 @@ def preflight(cli: Mapping, pairs: Iterable[tuple[object, object]], default_dirs
 
     done: set = set()
     cli_dirs: set[tuple[str, ...]] = set()
-    todo = list(pairs) or [(None, None)]
+    todo: list[tuple[Settings | None, Options | None]] = list(pairs) or [(None, None)]
     for settings, options in todo:
         dirs = tuple(options.rules_dirs) if options is not None else tuple(default_dirs)
         # Harper's rule list comes from its linter: share the one the run builds anyway

@@ -86,6 +86,7 @@ def test_bad_records_become_error_lines_and_the_run_goes_on(tmp_path):
     assert "4 bad" in result.stderr
 
 
+@pytest.mark.slow
 def test_two_workers_write_what_one_process_writes(tmp_path):
     src = tmp_path / "in.jsonl"
     texts = [GARBLED, CLEAN, MOJIBAKE_2, "It rained rained all day in the the valley."]
@@ -408,6 +409,7 @@ def test_an_input_field_named_like_the_results_is_never_replaced(tmp_path):
 
 
 @pytest.mark.parametrize("where", ["missing/out.jsonl", "a-directory", "/dev/full"])
+@pytest.mark.slow
 def test_output_errors_are_one_line_and_exit_2(tmp_path, where):
     if where == "/dev/full" and not os.path.exists("/dev/full"):
         pytest.skip("no /dev/full here")
@@ -446,6 +448,7 @@ def test_a_full_disk_leaves_no_torn_last_line(tmp_path, monkeypatch):
     assert _lines_of(out) == list(range(1, 9))
 
 
+@pytest.mark.slow
 def test_a_deeply_nested_and_a_huge_record_become_error_lines_and_every_other_record_is_written(tmp_path):
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     total = 300

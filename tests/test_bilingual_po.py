@@ -206,6 +206,7 @@ targets = st.text(alphabet=st.sampled_from(list('ab "\\\n\t\r<&>é😀 x\x07\x00
 
 @settings(max_examples=150, deadline=None)
 @given(new=targets, crlf=st.booleans(), which=st.integers(min_value=0, max_value=8))
+@pytest.mark.slow
 def test_any_target_round_trips_through_splice_and_parse(new, crlf, which):
     text = read("app-crlf.po" if crlf else "app.po")
     doc = po.parse(text)

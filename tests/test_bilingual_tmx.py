@@ -89,6 +89,7 @@ def test_malformed_or_hostile_tmx(bad):
 @given(new=st.text(st.characters(blacklist_categories=("Cs",)).filter(
     lambda c: c in "\t\n\r" or 0x20 <= ord(c) and c not in "\ufffe\uffff") | st.sampled_from(list("\r\n]>")),
     max_size=60), which=st.integers(0, 4), crlf=st.booleans())
+@pytest.mark.slow
 def test_any_target_round_trips(new, which, crlf):
     doc = tmx.parse(read("memory.tmx").replace("\n", "\r\n" if crlf else "\n"))
     unit = doc.units[which]

@@ -271,6 +271,7 @@ xml_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_charact
 
 @settings(max_examples=120, deadline=None)
 @given(pieces=st.lists(xml_text, min_size=4, max_size=4), which=st.integers(0, 5), ending=st.sampled_from(["lf", "crlf"]))
+@pytest.mark.slow
 def test_any_target_round_trips_xliff12(pieces, which, ending):
     text = read("app.xlf") if ending == "lf" else crlf(read("app.xlf"))
     doc = xliff.parse(text)
@@ -284,6 +285,7 @@ def test_any_target_round_trips_xliff12(pieces, which, ending):
 
 @settings(max_examples=80, deadline=None)
 @given(new=st.text(max_size=60) | st.sampled_from(["\x01\x02", "a\ud7ff\ue000b"]), which=st.integers(0, 1))
+@pytest.mark.slow
 def test_any_target_round_trips_xliff20(new, which):
     doc = xliff.parse(read("app.xliff"))
     unit = doc.units[which]

@@ -134,6 +134,7 @@ def test_write_keeps_cp1252_and_crlf(tmp_path):
 
 @pytest.mark.skipif(shutil.which("ungarble") is None and not (Path(sys.executable).parent / "ungarble").exists(),
                     reason="console script not installed")
+@pytest.mark.slow
 def test_installed_console_script(tmp_path, mojibake):
     exe = shutil.which("ungarble") or str(Path(sys.executable).parent / "ungarble")
     env = {**os.environ, "NO_COLOR": "1"}
@@ -179,6 +180,7 @@ def test_patching_with_the_printed_diff_equals_write(tmp_path_factory, text):
     assert invoke("fix", *GRAMMAR_OFF, str(target)).exit_code == 0
 
 
+@pytest.mark.slow
 def test_check_metrics_adds_score_and_readability(mojibake):
     data = json.loads(invoke("check", "--metrics", "--format", "json", *GRAMMAR_OFF, str(mojibake)).output)
     metrics = data["files"][0]["metrics"]

@@ -87,6 +87,7 @@ def test_partition_and_column_functions_agree():
     assert "didn’t" in columns[f"{KEY}_fixed"][1]
 
 
+@pytest.mark.slow
 def test_the_dask_path_applies_the_same_limits_and_never_dies_on_one_record():
     import threading
     import time

@@ -102,6 +102,7 @@ def _stderr_on_a_tty(args, cwd, extra_env=None):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+@pytest.mark.slow
 def test_progress_bar_only_on_a_terminal_and_not_in_ci(tmp_path):
     for i in range(12):
         (tmp_path / f"f{i:02}.txt").write_text("Clean text.\n", encoding="utf-8")

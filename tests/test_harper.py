@@ -120,6 +120,7 @@ def test_dialect_reaches_harper():
     assert [f.text for f in gb.check("The colour of the car is gery.", Options(dialect="gb"))] == ["gery"]
 
 
+@pytest.mark.slow
 def test_names_are_not_misspellings(harper_check):
     text = textwrap.dedent("""\
         Minister Oskarine Vaderholm met the press on Monday. Vaderholm said the talks went well.

@@ -15,7 +15,8 @@ from repair.report import html
 from repair.score import findings_for_score, metrics_for, score_text
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (apt-get install -y chromium)")
+pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (apt-get install -y chromium)"),
+              pytest.mark.slow]
 
 TEXT = ("The the committee decided decided to to approve approve the plan plan on Tuesday. "
         "He said said that that that the the vote vote was was fair fair fair.\n\n"

@@ -94,6 +94,7 @@ def garbled(tmp_path):
     return path
 
 
+@pytest.mark.slow
 def test_accepts_one_edit_rejects_another_and_writes_exactly_the_accepted_one(garbled, tmp_path):
     term = Terminal(ungarble("fix", "--interactive", "--grammar", "none", str(garbled)), cwd=tmp_path)
     first = term.expect(PROMPT)
@@ -109,6 +110,7 @@ def test_accepts_one_edit_rejects_another_and_writes_exactly_the_accepted_one(ga
     assert b"1 edit accepted, 1 rejected" in rest
 
 
+@pytest.mark.slow
 def test_own_replacement_help_and_quit_keep_what_was_accepted(tmp_path):
     path = tmp_path / "two.txt"
     second_file = tmp_path / "untouched.txt"
@@ -130,6 +132,7 @@ def test_own_replacement_help_and_quit_keep_what_was_accepted(tmp_path):
     assert second_file.read_bytes() == TEXT.encode()  # q stops before the next file
 
 
+@pytest.mark.slow
 def test_accept_all_of_a_rule_applies_later_ones_without_asking(tmp_path):
     path = tmp_path / "many.txt"
     path.write_bytes(b"It was the the end.\n\nWe saw a a bird.\n\nThen we we left.\n")
@@ -143,6 +146,7 @@ def test_accept_all_of_a_rule_applies_later_ones_without_asking(tmp_path):
     assert path.read_bytes() == b"It was the end.\n\nWe saw a bird.\n\nThen we left.\n"
 
 
+@pytest.mark.slow
 def test_crlf_and_cp1252_files_keep_their_form(tmp_path):
     path = tmp_path / "win.txt"
     data = "It was the the end of a café.\r\nSecond line.\r\n".encode("cp1252")
@@ -162,6 +166,7 @@ def test_refuses_politely_without_a_terminal(garbled):
     assert garbled.read_bytes() == TEXT.encode()
 
 
+@pytest.mark.slow
 def test_diff_only_reviews_only_added_lines(tmp_path):
     env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com", GIT_COMMITTER_NAME="t",
                GIT_COMMITTER_EMAIL="t@example.com", GIT_CONFIG_GLOBAL=os.devnull, GIT_CONFIG_NOSYSTEM="1")
@@ -184,6 +189,7 @@ def test_diff_only_reviews_only_added_lines(tmp_path):
 QUESTION = b"Apply this edit [y,n,a,d,e,q,?]? "
 
 
+@pytest.mark.slow
 def test_edit_prompt_is_a_line_editor_prefilled_with_the_proposal(tmp_path):
     """Issue 11.1: Left arrow moves the cursor; it is not written into the file as ESC [ D."""
     path = tmp_path / "edit.txt"
@@ -204,6 +210,7 @@ def test_edit_prompt_is_a_line_editor_prefilled_with_the_proposal(tmp_path):
     assert path.read_bytes() == "It was improXv end of the day.\nThey didn’t - fixed come back.\n".encode()
 
 
+@pytest.mark.slow
 def test_edit_prompt_refuses_control_characters(tmp_path):
     path = tmp_path / "ctl.txt"
     path.write_bytes(TEXT.encode())
@@ -221,6 +228,7 @@ def test_edit_prompt_refuses_control_characters(tmp_path):
     assert path.read_bytes() == TEXT.replace("the the", "ok").encode()
 
 
+@pytest.mark.slow
 def test_questions_show_their_position(tmp_path):
     path = tmp_path / "count.txt"
     path.write_bytes(TEXT.encode())
@@ -233,6 +241,7 @@ def test_questions_show_their_position(tmp_path):
     assert code == 0
 
 
+@pytest.mark.slow
 def test_ctrl_c_keeps_what_was_accepted_and_ends_the_line(tmp_path):
     """Issue 11.14: Ctrl-C at a question acts as q (the accepted edits are written), exits 130,
     and leaves no question half-printed before the next line."""
@@ -249,6 +258,7 @@ def test_ctrl_c_keeps_what_was_accepted_and_ends_the_line(tmp_path):
     assert rest.startswith(b"^C\r\n") and b"edits accepted so far were written" in rest
 
 
+@pytest.mark.slow
 def test_ctrl_c_while_editing_cancels_the_edit_and_asks_again(tmp_path):
     path = tmp_path / "cancel.txt"
     path.write_bytes(TEXT.encode())

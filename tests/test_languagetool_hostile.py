@@ -227,6 +227,7 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("mode", ALL_MODES)
+@pytest.mark.slow
 def test_check_fails_fast_and_cleanly(hostile, tmp_path, mode):
     url = hostile(mode)
     target = tmp_path / "a.txt"
@@ -239,6 +240,7 @@ def test_check_fails_fast_and_cleanly(hostile, tmp_path, mode):
 
 
 @pytest.mark.parametrize("mode", ALL_MODES)
+@pytest.mark.slow
 def test_fix_write_leaves_the_file_alone(hostile, tmp_path, mode):
     url = hostile(mode)
     target = tmp_path / "a.txt"
@@ -250,6 +252,7 @@ def test_fix_write_leaves_the_file_alone(hostile, tmp_path, mode):
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]   # no temporary file left behind
 
 
+@pytest.mark.slow
 def test_escapes_in_the_servers_error_are_shown_escaped(hostile, tmp_path):
     url = hostile("error-500")
     target = tmp_path / "a.txt"
@@ -259,6 +262,7 @@ def test_escapes_in_the_servers_error_are_shown_escaped(hostile, tmp_path):
     assert "\\x1b]0;pwned\\x07" in out.stderr   # shown, harmlessly
 
 
+@pytest.mark.slow
 def test_a_well_behaved_server_still_works(hostile, tmp_path):
     url = hostile("ok")
     target = tmp_path / "a.txt"
@@ -273,6 +277,7 @@ def test_a_well_behaved_server_still_works(hostile, tmp_path):
 
 # --- in-process: the same bounds through the library ---------------------------------
 
+@pytest.mark.slow
 def test_deadline_is_shared_by_the_requests_of_a_run(hostile, monkeypatch):
     """Two documents against a slow loris: the second finds the run's time already spent."""
     from repair.checks import begin_run
@@ -352,6 +357,7 @@ def test_validate_match_accepts_a_good_one():
 
 # --- the options: command line and configuration ----------------------------------------
 
+@pytest.mark.slow
 def test_timeouts_from_the_configuration(hostile, tmp_path):
     """The configured timeout bounds the run as the flag does (flags override the file)."""
     from repair.config import options_for, settings_for
@@ -399,6 +405,7 @@ def test_bad_timeout_flags(tmp_path, flag, value):
 
 # --- a run over several files, and proxies ------------------------------------------------
 
+@pytest.mark.slow
 def test_fix_write_over_several_files_stops_at_the_failing_one(hostile, tmp_path):
     """Files before the failure are written whole; the failing file and the rest are untouched."""
     url = hostile("fail-on-second-file")
@@ -414,6 +421,7 @@ def test_fix_write_over_several_files_stops_at_the_failing_one(hostile, tmp_path
     assert third.read_text(encoding="utf-8") == TEXT
 
 
+@pytest.mark.slow
 def test_a_proxy_from_the_environment_is_used_for_remote_servers(hostile, monkeypatch):
     """A server that is not on loopback is reached through HTTP_PROXY (here: our server, as the proxy)."""
     proxy = hostile("ok")
@@ -429,6 +437,7 @@ def test_a_proxy_from_the_environment_is_used_for_remote_servers(hostile, monkey
     assert Hostile.paths == ["http://lt.invalid:8081/v2/languages", "http://lt.invalid:8081/v2/check"]
 
 
+@pytest.mark.slow
 def test_a_loopback_server_is_never_reached_through_a_proxy(hostile, monkeypatch):
     url = hostile("ok")
     monkeypatch.setenv("http_proxy", "http://127.0.0.1:9")   # nothing listens there

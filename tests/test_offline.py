@@ -81,6 +81,7 @@ def test_the_guard_really_blocks(offline_env, tmp_path):
     assert log.read_text().count("192.0.2.1") >= 1
 
 
+@pytest.mark.slow
 def test_every_command_runs_offline_with_harper(offline_env, tmp_path):
     env, log = offline_env
     repo = Path(__file__).resolve().parent.parent

@@ -1,6 +1,7 @@
 """check -j / fix -j: files analysed on several processes, output exactly as with one."""
 import shutil
 
+import pytest
 from click.testing import CliRunner
 
 from repair.cli import main
@@ -24,6 +25,7 @@ def _tree(root):
     return root
 
 
+@pytest.mark.slow
 def test_check_with_jobs_prints_what_one_process_prints(tmp_path):
     root = _tree(tmp_path / "docs")
     runner = CliRunner()
@@ -35,6 +37,7 @@ def test_check_with_jobs_prints_what_one_process_prints(tmp_path):
         assert "'mt.retired-rule'" in two.stderr
 
 
+@pytest.mark.slow
 def test_fix_write_with_jobs_writes_what_one_process_writes(tmp_path):
     one = _tree(tmp_path / "one")
     two = tmp_path / "two"

@@ -41,6 +41,7 @@ def test_syllable_estimate(word, low, high):
     assert low <= rd.estimate_syllables(word) <= high
 
 
+@pytest.mark.slow
 def test_textstat_metrics_offline_without_nltk_data(tmp_path):
     """textstat must never reach for NLTK's downloader: run in a fresh interpreter whose
     NLTK data path is empty and whose downloader raises."""

@@ -115,6 +115,7 @@ def garble(rng: random.Random) -> str:
     return text
 
 
+@pytest.mark.slow
 def test_gates_never_hide_a_finding_on_generated_garble():
     rng = random.Random(20240302)
     fired = set()
@@ -131,6 +132,7 @@ def test_gates_never_hide_a_finding_on_generated_garble():
             "boilerplate.near-duplicate-paragraph"} <= fired
 
 
+@pytest.mark.slow
 def test_all_rules_at_once_equal_each_rule_alone():
     rng = random.Random(7)
     for _ in range(300):

@@ -105,6 +105,7 @@ def test_fix_write_refuses_a_file_edited_during_the_run(tmp_path, monkeypatch):
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="/dev/full (always full) is Linux-only")
 @pytest.mark.parametrize("args", [["check"], ["check", "--format", "json"], ["fix"], ["fix", "--write", "-"],
                                   ["score"], ["report", "-o", "-"]])
+@pytest.mark.slow
 def test_full_stdout_is_one_line_and_exit_2(tmp_path, args):
     p = tmp_path / "a.txt"
     p.write_text(MOJIBAKE * 50)
@@ -129,6 +130,7 @@ def test_rules_to_a_full_disk(tmp_path):
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX pipes")
 @pytest.mark.parametrize("args", [["check"], ["fix", "--write", "-"]])
+@pytest.mark.slow
 def test_reader_leaving_the_pipe_early_is_one_line_and_exit_2(tmp_path, args):
     # a pipe whose reader leaves makes write() return a short count (then EPIPE);
     # TextIOWrapper ignored that count, so the output was cut silently with exit 1
@@ -286,6 +288,7 @@ main(sys.argv[1:])
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGTERM") or os.name != "posix", reason="POSIX signals")
+@pytest.mark.slow
 def test_sigterm_during_write_leaves_no_temp_file(tmp_path):
     p = tmp_path / "a.txt"
     p.write_text(MOJIBAKE)
@@ -356,6 +359,7 @@ def odd_name(tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "github", "sarif", "human"])
+@pytest.mark.slow
 def test_names_that_are_not_utf8_give_valid_utf8(odd_name, fmt):
     proc = run("check", *GRAMMAR_OFF, "--format", fmt, ".", cwd=odd_name)
     assert proc.returncode == 1, proc.stderr
@@ -374,6 +378,7 @@ def test_names_that_are_not_utf8_give_valid_utf8(odd_name, fmt):
         assert "bad\\xffname.txt" in out
 
 
+@pytest.mark.slow
 def test_diff_keeps_the_name_bytes_even_with_a_strict_utf8_stdout(odd_name):
     env = {**os.environ, "NO_COLOR": "1", "PYTHONIOENCODING": "utf-8:strict"}  # as in an en_US.UTF-8 terminal
     proc = subprocess.run([sys.executable, "-m", "repair.cli", "fix", *GRAMMAR_OFF, "."], cwd=odd_name,
@@ -385,6 +390,7 @@ def test_diff_keeps_the_name_bytes_even_with_a_strict_utf8_stdout(odd_name):
     assert proc.returncode == 1 and proc.stdout.startswith(b"./bad\\xffname.txt:1:")
 
 
+@pytest.mark.slow
 def test_report_and_score_with_a_name_that_is_not_utf8(odd_name):
     proc = run("report", *GRAMMAR_OFF, "-o", "r.html", ".", cwd=odd_name)
     assert proc.returncode == 0, proc.stderr
@@ -396,6 +402,7 @@ def test_report_and_score_with_a_name_that_is_not_utf8(odd_name):
 # --- crash safety: kill -9 at random moments -------------------------------------------------------
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+@pytest.mark.slow
 def test_kill_9_at_random_moments_leaves_each_file_original_or_fixed(tmp_path):
     originals = {f"f{i:02d}.txt": "".join(f"Line {n}: {MOJIBAKE}" for n in range(1 + i * 15)).encode()
                  for i in range(24)}

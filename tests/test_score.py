@@ -220,6 +220,7 @@ def test_empty_text_scores_zero():
     assert metrics_for("", None)["garble_score"] == 0.0
 
 
+@pytest.mark.slow
 def test_lexicon_comes_from_symspellpy_without_importing_heavy_modules():
     lex = lexicon()
     assert lex.unigrams["the"] > lex.unigrams["library"] > 0

@@ -65,6 +65,7 @@ def on_a_terminal(*args, cwd, env=None):
 # -- 17.17: the diff is exact when piped ------------------------------------------------
 
 @pytest.mark.skipif(shutil.which("patch") is None, reason="patch(1) is not installed")
+@pytest.mark.slow
 def test_piped_diff_keeps_escape_codes_and_applies_with_patch(tmp_path):
     (tmp_path / "t.txt").write_bytes(ESCAPED_LINE.encode())
     result = run("fix", "--grammar", "none", "t.txt", cwd=tmp_path)
@@ -74,6 +75,7 @@ def test_piped_diff_keeps_escape_codes_and_applies_with_patch(tmp_path):
     assert (tmp_path / "t.txt").read_bytes() == b"The price rose, then fell.\n"
 
 
+@pytest.mark.slow
 def test_machine_formats_keep_exact_bytes_when_piped(tmp_path):
     (tmp_path / "t.txt").write_bytes(ESCAPED_LINE.encode())
     result = run("check", "--grammar", "none", "--format", "jsonl", "t.txt", cwd=tmp_path)
@@ -97,6 +99,7 @@ def test_human_output_escapes_control_characters_in_names_and_messages(tmp_path)
     assert missing.returncode == 2 and b"\x1b" not in missing.stderr and b"gone\\x1b[2J.txt" in missing.stderr
 
 
+@pytest.mark.slow
 def test_findings_text_is_escaped_in_human_and_github_views(tmp_path):
     from repair.model import Finding, Span
     from repair.pipeline import Result
@@ -113,6 +116,7 @@ def test_findings_text_is_escaped_in_human_and_github_views(tmp_path):
     assert "\x1b" not in out and "\x07" not in out and "Odd: 'a \\x1b]0;title\\x07 b'." in out
 
 
+@pytest.mark.slow
 def test_diff_on_a_terminal_is_escaped_and_coloured_like_git(tmp_path):
     (tmp_path / "t.txt").write_bytes(ESCAPED_LINE.encode())
     code, out = on_a_terminal("fix", "--grammar", "none", "t.txt", cwd=tmp_path)
@@ -156,6 +160,7 @@ def test_colour_decision(monkeypatch, env, choice, tty, expected):
     assert use_colour(choice, _Stream(tty)) is expected
 
 
+@pytest.mark.slow
 def test_color_always_and_force_color_colour_a_piped_diff(tmp_path):
     (tmp_path / "t.txt").write_bytes(b"It was the the end.\n")
     forced = run("fix", "--grammar", "none", "--color", "always", "t.txt", cwd=tmp_path).stdout
@@ -169,6 +174,7 @@ def test_color_always_and_force_color_colour_a_piped_diff(tmp_path):
 
 # -- 11.6: say what to do about suggestions left -----------------------------------------
 
+@pytest.mark.slow
 def test_fix_says_how_many_suggestions_were_left(tmp_path):
     (tmp_path / "s.txt").write_bytes(ONLY_SUGGESTION.encode())
     result = run("fix", "--grammar", "none", "s.txt", cwd=tmp_path)
@@ -181,6 +187,7 @@ def test_fix_says_how_many_suggestions_were_left(tmp_path):
     assert applied.returncode == 1 and b"not applied" not in applied.stderr
 
 
+@pytest.mark.slow
 def test_check_and_the_hook_say_the_same(tmp_path):
     (tmp_path / "s.txt").write_bytes(ONLY_SUGGESTION.encode())
     (tmp_path / "t.txt").write_bytes(b"Clean text here.\n")
@@ -194,6 +201,7 @@ def test_check_and_the_hook_say_the_same(tmp_path):
 
 # -- 11.12: locations and the context view --------------------------------------------------
 
+@pytest.mark.slow
 def test_duplicate_paragraph_points_at_the_copy_and_names_a_line(tmp_path):
     (tmp_path / "news.txt").write_text(DUPLICATE, encoding="utf-8")
     out = run("check", "--grammar", "none", "--select", "boilerplate", "news.txt", cwd=tmp_path).stdout.decode()
@@ -205,6 +213,7 @@ def test_duplicate_paragraph_points_at_the_copy_and_names_a_line(tmp_path):
         "The credit line for this photo is by Agency News Photo Service.\n\nEnd", "End")
 
 
+@pytest.mark.slow
 def test_last_paragraph_duplicate_points_at_its_first_character(tmp_path):
     text = DUPLICATE.replace("\n\nEnd of the story.\n", "\n")
     (tmp_path / "news.txt").write_text(text, encoding="utf-8")
@@ -214,6 +223,7 @@ def test_last_paragraph_duplicate_points_at_its_first_character(tmp_path):
     assert (tmp_path / "news.txt").read_text(encoding="utf-8") == text.rsplit("\n\nThe credit", 1)[0] + "\n"
 
 
+@pytest.mark.slow
 def test_full_format_shows_the_line_with_a_caret(tmp_path):
     long_line = "word " * 60 + "and then the the end of it " + "more " * 40 + "\n"
     (tmp_path / "long.txt").write_text(long_line, encoding="utf-8")

@@ -136,6 +136,7 @@ def test_ordinary_prose_is_not_taken_for_a_token(prose):
     assert nonprose.spans(prose) == ()
 
 
+@pytest.mark.slow
 def test_the_issue_sentence_and_po_file_keep_their_paths(tmp_path):
     import subprocess
     import sys

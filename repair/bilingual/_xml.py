@@ -140,6 +140,7 @@ def _decode_refs(s: str, a: int, b: int, chars: list, starts: list, ends: list) 
             raise fail(s, i, "'<' in character data")
         else:
             m = _PLAIN_RUN.match(s, i, b)
+            assert m is not None  # the run of at least one character that is not '&', '<' or a newline
             j = m.end()
             chars.extend(s[i:j])
             starts.extend(range(i, j))
@@ -157,6 +158,7 @@ def _attr_value(s: str, a: int, b: int) -> str:
     while i < b:
         if s[i] == "&":
             m = _REF_RE.match(s, i, b)
+            assert m is not None  # _decode_refs accepted it
             out.append(chars[k])
             i = m.end()
         elif s[i] in "\t\n\r":
@@ -197,9 +199,9 @@ def parse_xml(s: str) -> XmlDocument:
                 starts: list[int] = []
                 ends: list[int] = []
                 _decode_refs(s, pos, end, chars, starts, ends)
-                for m in _REF_RE.finditer(s, pos, end):
-                    if m.group(3):
-                        entities.add(m.group(3))
+                for ref in _REF_RE.finditer(s, pos, end):
+                    if ref.group(3):
+                        entities.add(ref.group(3))
                 stack[-1].children.append(Text("".join(chars), starts, ends, pos, end))
             pos = end
             continue
@@ -467,6 +469,7 @@ def set_attr(s: str, el: Element, name: str, value: str) -> tuple[int, int, str]
     """A file edit that sets attribute `name` of el's start tag (replacing its value in place, or
     appending it after the last attribute), leaving the rest of the tag alone."""
     m = _NAME_RE.match(s, el.start + 1)
+    assert m is not None  # el's start tag was parsed
     last = None
     for am in _ATTR_RE.finditer(s, m.end(), el.start_end):
         if last is not None and am.start() != last.end():

@@ -93,6 +93,7 @@ def _read_string(text: str, i: int, line_end: int, into: _Str) -> int:
                 ch, k = _SIMPLE[e], j + 2
             elif e in "01234567":
                 m = re.compile(r"[0-7]{1,3}").match(text, j + 1, line_end)
+                assert m is not None  # e is an octal digit
                 ch, k = chr(int(m.group(), 8)), m.end()
             elif e == "x":
                 m = re.compile(r"[0-9a-fA-F]{1,2}").match(text, j + 2, line_end)
@@ -142,6 +143,7 @@ def _lex(text: str) -> list[_Entry]:
             raise fail(text, entry.keyword_line or entry.start, "entry without msgstr")
         plural = "msgid_plural" in entry.strings
         if plural and "msgstr" in entry.strings or not plural and any("[" in k for k in entry.strings):
+            assert entry.keyword_line is not None  # it has a msgid
             raise fail(text, entry.keyword_line, "msgstr[N] and msgid_plural must go together")
         entries.append(entry)
 
@@ -236,8 +238,9 @@ def parse(text: str) -> BilingualDocument:
         msgid = entry.strings["msgid"].value
         ctx = entry.strings["msgctxt"].value if "msgctxt" in entry.strings else None
         base = msgid if ctx is None else f"{ctx}\x04{msgid}"
-        forms = sorted(((int(k[7:-1]), s) for k, s in entry.strings.items() if k.startswith("msgstr[")),
-                       key=lambda f: f[0])
+        numbered = sorted(((int(k[7:-1]), s) for k, s in entry.strings.items() if k.startswith("msgstr[")),
+                          key=lambda f: f[0])
+        forms: list[tuple[int | None, _Str]] = list(numbered)
         if not forms:
             forms = [(None, entry.strings["msgstr"])]
         for index, string in forms:
@@ -280,7 +283,9 @@ def file_width(entries: list[_Entry]) -> float:
                     breaks = True
                     low = max(low, b - a + 2)
                     na, nb = s.tokens[n + 1]
-                    word = re.match(r"[^ ]* *", "".join(escape(c) for c in s.token_values[n + 1])).group()
+                    following = re.match(r"[^ ]* *", "".join(escape(c) for c in s.token_values[n + 1]))
+                    assert following is not None  # the pattern matches the empty string
+                    word = following.group()
                     high = min(high, b - a + 2 + len(word) - 1 if word else high)
     if not breaks:
         return DEFAULT_WIDTH if longest <= DEFAULT_WIDTH else float("inf")
@@ -340,7 +345,9 @@ def splice(doc: BilingualDocument, changes: Mapping, *, review: bool = False) ->
                 at = text.index("#,", a) + 2
                 edits.append((at, at, " fuzzy,"))
             else:
-                at = entry.first_previous if entry.first_previous is not None else entry.keyword_line
+                line = entry.first_previous if entry.first_previous is not None else entry.keyword_line
+                assert line is not None  # a parsed entry has a keyword line
+                at = line
                 edits.append((at, at, "#, fuzzy" + newline))
     return apply_edits(text, edits)
 

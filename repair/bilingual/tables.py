@@ -119,6 +119,7 @@ def _unit(number, cells, col, source_field, target_field, id_field, context_fiel
     target = _get(cells, col, target_field)
     ident = _get(cells, col, id_field)
     context = _get(cells, col, context_field)
+    segments: tuple = ()
     if target is not None:
         positions, segments, tvalue = target.positions(), (target.piece(),), target.value
     else:

@@ -44,7 +44,7 @@ def parse(text: str) -> BilingualDocument:
     body = root.first("body")
     units: list[Unit] = []
     keys: list[str] = []
-    target_langs: list[str] = []
+    target_langs: list[str | None] = []
     for number, tu in enumerate(body.elements("tu") if body is not None else (), start=1):
         tuvs = list(tu.elements("tuv"))
         if not tuvs:

@@ -52,7 +52,7 @@ def _cp(el: _xml.Element) -> str | None:
 
 
 def _translatable(el: _xml.Element) -> bool:
-    node = el
+    node: _xml.Element | None = el
     while node is not None:
         value = node.attrs.get("translate")
         if value is not None:

@@ -574,11 +574,3 @@ def build(options: Options) -> list[LanguageToolCheck]:
     """The registry's way in (see :mod:`repair.checks.registry`)."""
     return [LanguageToolCheck.for_options(options)]
 
-
-def stop_servers() -> None:
-    """Stop every LanguageTool server this process started (they also stop at exit)."""
-    with _LOCK:
-        for server in _SERVERS.values():
-            server.stop()
-        _SERVERS.clear()
-        _LANGUAGES.clear()

@@ -111,7 +111,7 @@ class _HTTPSConnection(http.client.HTTPSConnection):
     def connect(self) -> None:
         # as http.client does, but the TLS socket is watched before its handshake starts
         http.client.HTTPConnection.connect(self)
-        server_hostname = self._tunnel_host or self.host
+        server_hostname = self._tunnel_host or self.host  # type: ignore[attr-defined]
         sock = self._context.wrap_socket(self.sock, server_hostname=server_hostname,  # type: ignore[attr-defined]
                                          do_handshake_on_connect=False)
         self.sock = self._watch.attach(sock)
@@ -175,10 +175,12 @@ def request(url: str, form: dict[str, str] | None = None, *, timeout: float, end
     if proxy is None:
         conn = cls(parts.hostname, port, timeout=wait, watch=watch)
     elif scheme == "https":
-        conn = cls(proxy.hostname, proxy.port or 80, timeout=wait, watch=watch)
+        # _proxy_for returns a proxy with a host name
+        conn = cls(proxy.hostname, proxy.port or 80, timeout=wait, watch=watch)  # type: ignore[arg-type]
         conn.set_tunnel(parts.hostname, port or 443, headers=_proxy_auth(proxy))
     else:
-        conn = cls(proxy.hostname, proxy.port or 80, timeout=wait, watch=watch)
+        # _proxy_for returns a proxy with a host name
+        conn = cls(proxy.hostname, proxy.port or 80, timeout=wait, watch=watch)  # type: ignore[arg-type]
         target = urllib.parse.urlunsplit((scheme, parts.netloc, parts.path or "/", parts.query, ""))
         headers.update(_proxy_auth(proxy))
     try:

@@ -23,7 +23,6 @@ the size from which removing it is ``safe`` (sizes between take the rule's own s
 """
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
