@@ -115,8 +115,9 @@ class Pass:
     ``edits`` are the edits the pass applied (resolved: sorted, never overlapping), in offsets
     of the text before the pass; ``found`` the findings first reported on that text, in offsets
     of the text as read; ``back`` the maps of the earlier passes that changed the text, newest
-    first, which take this pass's offsets back to the text as read. ``stage`` says what looked
-    at the text: ``"encoding"`` (repair of mojibake and the like) or ``"checks"``.
+    first, which take this pass's offsets back to the text as read. ``stage`` says what made
+    the edits: ``"encoding"`` (repair of mojibake and the like), ``"checks"``, or ``"review"``
+    (a round of edits accepted in ``fix --interactive``).
     """
 
     stage: str
