@@ -357,7 +357,6 @@ class Inputs:
             yield self._finish(item, future.result)
 
     def _only_added(self, item: Item, result):
-        from . import edits as edit_engine
         from .gitdiff import GitError, added_lines, touches
         from .report import LineIndex
 
@@ -370,14 +369,9 @@ class Inputs:
         if added is None:
             return result
         index = LineIndex(result.original)
-        findings = tuple(f for f in result.findings if touches(f.span, index, added))
-        applied = [e for e in result.applied if touches(e.span, index, added)]
-        # Apply only the edits on added lines; one that overlaps another (made on top of
-        # an earlier pass) is left for the next run rather than guessed at.
-        chosen, _ = edit_engine.resolve(applied)
-        chosen = [e for e in chosen if not any(o is not e and o.span.overlaps(e.span) for o in applied)]
-        fixed = edit_engine.apply(result.original, chosen)
-        return dataclasses.replace(result, findings=findings, fixed=fixed, applied=tuple(chosen))
+        # the findings and edits on added lines, the plan replayed pass by pass: an edit made on
+        # top of one that is left out is left for the next run rather than guessed at
+        return result.restricted(lambda span: touches(span, index, added))
 
 
 def _note_unknown_suppressions(item: Item, text: str) -> None:

@@ -269,13 +269,14 @@ class Reviewer:
 
         opts = dataclasses.replace(options, unsafe=True)
         current = original
-        maps: list[edit_engine.OffsetMap] = []  # newest last; map current offsets back to original
+        # the rounds accepted so far, each a pass of the reviewer's plan: maps current offsets back
+        back: tuple[edit_engine.OffsetMap, ...] = ()
         answered: set[tuple[str, Span, str]] = set()
         accepted_all: list[Edit] = []
         number = 0
 
         def to_original(span: Span) -> Span:
-            for m in reversed(maps):
+            for m in back:
                 span = m.span(span)
             return span
 
@@ -329,10 +330,10 @@ class Reviewer:
                     self.stats.rejected += 1
             if accepted:
                 chosen, _ = edit_engine.resolve(accepted)
-                for e in chosen:
-                    accepted_all.append(Edit(to_original(e.span), e.replacement, e.rule, e.safety))
-                maps.append(edit_engine.OffsetMap.from_edits(chosen))
-                current = edit_engine.apply(current, chosen)
+                round_ = edit_engine.Pass("review", tuple(chosen), back=back)
+                accepted_all.extend(round_.original_edits())
+                back = round_.later_back()
+                current = round_.apply(current)
                 self.stats.accepted += len(chosen)
             if quitting:
                 raise Quit(current, accepted_all, interrupted)
@@ -348,28 +349,25 @@ def _key(e) -> tuple:
 def direct_proposals(result, ignore: Callable[[Edit], bool] = lambda e: False) -> list[Finding]:
     """Findings with an edit that stands on the text as given.
 
-    The pipeline also reports edits it found only after applying others (in
-    offsets of the original, widened over the earlier edit); those wait for the
-    next round, when they are found again on the text the reviewer accepted.
-    ``result.applied`` is in the order the edits were applied, so of two
-    overlapping applied edits the earlier one stands on the original. Applied
-    edits for which ``ignore`` is true (already rejected) block nothing.
+    The pipeline also reports edits it found only on top of others: a finding that a pass
+    reported where an edit of that pass or an earlier one (not its own) changed the text
+    exists only on top of that edit. It waits for the next round, when it is found again on
+    the text the reviewer accepted. Edits for which ``ignore`` is true (already rejected)
+    block nothing. The passes come from the result's plan.
     """
-    applied = list(result.applied)
-    first: dict[tuple, int] = {}
-    for i, e in enumerate(applied):
-        first.setdefault(_key(e), i)
     out: list[Finding] = []
-    for f in result.findings:
-        if f.fix is None:
-            continue
-        own = _key(f.fix)
-        mine = first.get(own)
-        blockers = [i for i, e in enumerate(applied)
-                    if e.span.overlaps(f.span) and _key(e) != own and not ignore(e)]
-        if blockers and (mine is None or min(blockers) < mine):
-            continue
-        out.append(f)
+    if not result.plan:  # a result made by hand: everything stands on its text
+        out = [f for f in result.findings if f.fix is not None]
+    done: list[Edit] = []  # the edits of the passes so far, in offsets of the original
+    for step in result.plan:
+        done.extend(e for e in step.original_edits() if not ignore(e))
+        for f in step.found:
+            if f.fix is None:
+                continue
+            own = _key(f.fix)
+            if any(e.span.overlaps(f.span) and _key(e) != own for e in done):
+                continue
+            out.append(f)
     out.sort(key=lambda f: (f.span.start, f.span.end, f.rule))
     return out
 

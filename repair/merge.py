@@ -14,14 +14,14 @@ A grammar checker's suggestion is dropped, finding and all, when
 
 * it rewrites a word used as a name where it stands (capitalised mid-sentence) without
   keeping that word: Harper's "Sea port" -> "Seaport" in "Black Sea port";
-* applying it and then one round of our safe edits (encoding repair and rules) gives
-  back the text our safe edits make of the original, when that is not the same change
-  (agreement is merged, not dropped): the engine would undo it;
+* applying it and then one round of our safe edits (encoding repair and rules: ``undo``,
+  which the engine passes in, :func:`repair.pipeline.undo_probe`) gives back the text our
+  safe edits make of the original, when that is not the same change (agreement is merged,
+  not dropped): the engine would undo it;
 * it replaces text with itself.
 """
 from __future__ import annotations
 
-import functools
 from typing import Callable, Sequence
 
 from . import edits as edit_engine
@@ -34,8 +34,11 @@ from .text import WORD_RE, BlankLineIndex
 from .text import starts_sentence as _sentence_initial
 
 
-def merge_findings(text: str, findings: Sequence[Finding], options: Options) -> list[Finding]:
-    kept = drop_undone(text, findings, options)
+def merge_findings(text: str, findings: Sequence[Finding], options: Options,
+                   undo: Callable[[str], str] | None = None) -> list[Finding]:
+    """``undo``: what one round of the engine's safe edits makes of a text (without it, no
+    suggestion is dropped as one the engine would undo)."""
+    kept = drop_undone(text, findings, undo)
     return merge_same_spot(text, kept)
 
 
@@ -131,19 +134,20 @@ def _merge_group(group: list[Finding]) -> Finding:
 
 # --- dropping suggestions the rest of ungarble would undo -------------------------
 
-def drop_undone(text: str, findings: Sequence[Finding], options: Options) -> list[Finding]:
+def drop_undone(text: str, findings: Sequence[Finding], undo: Callable[[str], str] | None = None) -> list[Finding]:
     kept: list[Finding] = []
-    undo = None
+    probe = None
     for f in findings:
         if f.source in GRAMMAR_SOURCES and f.fix is not None:
             if f.fix.replacement == text[f.fix.span.start:f.fix.span.end]:
                 continue
             if not is_spelling_finding(f) and breaks_name(text, f.fix):
                 continue
-            if undo is None:
-                undo = _Undo(text, options)
-            if undo.would_undo(f.fix):
-                continue
+            if undo is not None:
+                if probe is None:
+                    probe = _Undo(text, undo)
+                if probe.would_undo(f.fix):
+                    continue
         kept.append(f)
     return kept
 
@@ -193,10 +197,9 @@ def _window(text: str, span: Span, blanks: _Blanks | None = None) -> tuple[int, 
 class _Undo:
     """Whether one round of our safe edits (encoding repair, rules) reverts a grammar fix."""
 
-    def __init__(self, text: str, options: Options) -> None:
+    def __init__(self, text: str, fixer: Callable[[str], str]) -> None:
         self.text = text
-        self.options = options
-        self.fixer = _safe_fixer(options)
+        self.fixer = fixer
         self.cache: dict[str, str] = {}
         self.blanks = _Blanks(text)
 
@@ -206,8 +209,6 @@ class _Undo:
         return self.cache[para]
 
     def would_undo(self, fix: Edit) -> bool:
-        if self.fixer is None:
-            return False
         start, end = _window(self.text, fix.span, self.blanks)
         para = self.text[start:end]
         local = Edit(fix.span.shift(-start), fix.replacement, fix.rule, fix.safety)
@@ -220,35 +221,3 @@ class _Undo:
         except Exception:  # a broken rule must not take the grammar layer down
             return False
 
-
-@functools.lru_cache(maxsize=8)
-def _safe_fixer(options: Options) -> Callable[[str], str] | None:
-    """A function applying one round of the safe edits of encoding repair and rules."""
-    finders: list[Callable[[str], list[Finding]]] = []
-    try:
-        from . import encoding
-
-        finders.append(lambda t: encoding.find(t, options))
-    except Exception:
-        pass
-    try:
-        from .checks.rules import RuleChecks
-
-        for check in RuleChecks.for_options(options):
-            finders.append(functools.partial(check.check, options=options))
-    except Exception:
-        pass
-    if not finders:
-        return None
-
-    def fix(para: str) -> str:
-        current = para
-        for finder in finders:
-            edits = [f.fix for f in finder(current)
-                     if f.fix is not None and f.fix.safety == "safe" and options.enabled(f.rule)]
-            chosen, _ = edit_engine.resolve(edits)
-            if chosen:
-                current = edit_engine.apply(current, chosen)
-        return current
-
-    return fix

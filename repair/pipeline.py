@@ -1,19 +1,23 @@
 """One run of the pipeline over one text: encoding repair, checks, edits to a fixed point.
 
-Every finding comes back in code points of the text as read, whatever the
-encoding repair and earlier passes did to lengths.
+This is the only fixed-point loop. Every finding comes back in code points of the text as
+read, whatever the encoding repair and earlier passes did to lengths; the result holds the
+plan (:class:`repair.edits.Pass` after pass) that replays the repair on the text as read.
 """
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import functools
 import hashlib
 import itertools
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from . import edits as edit_engine
 from . import encoding
 from .checks import Check
+from .edits import Pass, replay
 from .model import Edit, Finding, Span
 from .options import Options
 from .text import paragraphs  # the text layer's; tests and benchmarks import it from here too
@@ -108,12 +112,14 @@ def _unshielded(findings: Iterable[Finding], shields: Sequence[Shield]) -> list[
 
 @dataclass(frozen=True)
 class Result:
-    """What one text became: its findings (offsets of the original) and the repaired text."""
+    """What one text became: its findings (offsets of the original), the repaired text, and the
+    plan that turns one into the other (``replay()`` gives ``fixed`` back from ``original``)."""
 
     original: str
     fixed: str
     findings: tuple[Finding, ...]
-    applied: tuple[Edit, ...] = ()
+    # every pass the engine made, each with its edits in offsets of the text before it
+    plan: tuple[Pass, ...] = field(default=(), repr=False)
     passes: int = 0
     # the rules whose edits kept changing the text (a cycle, or still changing after
     # max_passes): the result is not a fixed point and must not be written
@@ -123,6 +129,24 @@ class Result:
     def changed(self) -> bool:
         return self.fixed != self.original
 
+    @functools.cached_property
+    def applied(self) -> tuple[Edit, ...]:
+        """Every edit applied, in offsets of the original, in the order of the passes. An edit made
+        on top of an earlier one is widened over it, so these cannot be applied in one go:
+        :meth:`replay` applies the plan."""
+        return tuple(e for step in self.plan for e in step.original_edits())
+
+    def restricted(self, wanted: Callable[[Span], bool]) -> "Result":
+        """The result with only the findings and edits that ``wanted`` (given spans of the
+        original) keeps, later passes rebased on what is left (:func:`repair.edits.restrict`)."""
+        plan = edit_engine.restrict(self.plan, wanted)
+        findings = tuple(f for f in self.findings if wanted(f.span))
+        return dataclasses.replace(self, findings=findings, plan=plan, fixed=replay(self.original, plan))
+
+    def replay(self, original: str | None = None) -> str:
+        """The plan applied to ``original`` (by default the text as read): always ``fixed``."""
+        return replay(self.original if original is None else original, self.plan)
+
 
 @dataclass
 class _Runner:
@@ -131,6 +155,8 @@ class _Runner:
     # Paragraph checks see only their paragraph, so their findings depend on its
     # content alone: caching by content re-checks only what an edit touched.
     cache: dict[tuple[int, str], list[Finding]] = field(default_factory=dict)
+    merging: bool = True
+    _probe: "_Runner | None" = None
 
     def findings(self, text: str) -> list[Finding]:
         found: list[Finding] = []
@@ -149,15 +175,39 @@ class _Runner:
                 found.extend(f.with_span(f.span.shift(span.start), f.text) for f in self.cache[key])
         # internal.* findings report our own failures (a rule that timed out): never filtered
         found = [f for f in found if f.rule.startswith("internal.") or self.options.enabled(f.rule)]
-        return _merge(text, found, self.options)
-
-
-def _merge(text: str, findings: list[Finding], options: Options) -> list[Finding]:
-    try:
+        if not self.merging:
+            return found
         from .merge import merge_findings
-    except ImportError:
-        return findings
-    return list(merge_findings(text, findings, options))
+
+        return list(merge_findings(text, found, self.options, undo=self.undo_probe))
+
+    def encoding_findings(self, text: str) -> list[Finding]:
+        return _unshielded(encoding.find(text, self.options), shields_for(text, self.options))
+
+    def check_findings(self, text: str) -> list[Finding]:
+        shields = shields_for(text, self.options)
+        return _unshielded(self.findings(_blank(text, shields)), shields)
+
+    def undo_probe(self, text: str) -> str:
+        """What one round of our own safe edits makes of ``text`` (see :func:`undo_probe`)."""
+        if self._probe is None:
+            self._probe = _Runner([c for c in self.checks if c.name == "rules"], self.options, merging=False)
+        return self._probe.safe_round(text)
+
+    def safe_round(self, text: str) -> str:
+        """One encoding pass and one pass of the checks, applying safe edits only."""
+        for found in (self.encoding_findings, self.check_findings):
+            chosen, _ = edit_engine.resolve(f.fix for f in found(text) if f.fix is not None and f.fix.safety == "safe")
+            if chosen:
+                text = edit_engine.apply(text, chosen)
+        return text
+
+
+def undo_probe(options: Options, checks: Sequence[Check]) -> Callable[[str], str]:
+    """What one round of the engine's safe edits (its encoding pass, then one pass of our own rule
+    checks among ``checks``) makes of a text: how merging tells a grammar suggestion that the
+    engine would undo (:func:`repair.merge.drop_undone`)."""
+    return _Runner(checks, options).undo_probe
 
 
 def applicable(findings: Iterable[Finding], options: Options) -> list[Edit]:
@@ -175,29 +225,37 @@ def run(text: str, options: Options, checks: Sequence[Check]) -> Result:
 
 def _run(text: str, options: Options, checks: Sequence[Check]) -> Result:
     collected: dict[tuple, Finding] = {}
-    applied: list[Edit] = []
+    plan: list[Pass] = []
+    back: tuple[edit_engine.OffsetMap, ...] = ()
 
-    def collect(found: Iterable[Finding], to_original) -> None:
+    def collect(found: Iterable[Finding]) -> list[Finding]:
+        """Record findings of the current pass in offsets of the original; returns the new ones."""
+        new = []
         for f in found:
-            span = to_original(f.span)
+            span = f.span
+            for m in back:
+                span = m.span(span)
             mapped = f.with_span(span, text[span.start:span.end])
             # by start, not span: a later pass may have shortened the paragraph a finding covers
             key = (mapped.rule, span.start, mapped.fix.replacement if mapped.fix else None)
-            collected.setdefault(key, mapped)
+            if key not in collected:
+                collected[key] = mapped
+                new.append(mapped)
+        return new
 
-    maps: list[edit_engine.OffsetMap] = []
-
-    def to_original(span: Span) -> Span:
-        for m in reversed(maps):
-            span = m.span(span)
-        return span
-
-    current = text
-    enc = _unshielded(encoding.find(current, options), shields_for(current, options))
-    collect(enc, to_original)
-    current = _apply(current, applicable(enc, options), maps, applied, to_original)
+    def step(stage: str, chosen: list[Edit], found: list[Finding]) -> Pass:
+        """Record a pass: ``chosen`` (resolved) in offsets of the text before it."""
+        nonlocal back
+        done = Pass(stage, tuple(chosen), tuple(found), back)
+        plan.append(done)
+        back = done.later_back()
+        return done
 
     runner = _Runner(checks, options)
+    current = text
+    enc = runner.encoding_findings(current)
+    current = step("encoding", edit_engine.resolve(applicable(enc, options))[0], collect(enc)).apply(current)
+
     passes = 0
     # a digest of the text after each pass, and the rules each pass applied: a text seen
     # before is a cycle of edits (alpha -> beta -> gamma -> alpha), named by its rules
@@ -205,48 +263,44 @@ def _run(text: str, options: Options, checks: Sequence[Check]) -> Result:
     pass_rules: list[set[str]] = []
     unstable: tuple[str, ...] = ()
     while True:
-        shields = shields_for(current, options)
-        found = _unshielded(runner.findings(_blank(current, shields)), shields)
-        collect(found, to_original)
+        found = runner.check_findings(current)
+        new = collect(found)
         todo = applicable(found, options)
         if not todo:
+            step("checks", [], new)
             break
         if passes >= options.max_passes:
             unstable = tuple(sorted({e.rule for e in todo}))
-            collected[("internal.unstable", 0, None)] = Finding(
-                "internal.unstable", "ungarble", "error",
-                f"Edits of {', '.join(unstable)} still changed the text after {passes} passes; "
-                "the rest were not applied. Please report this text.", Span(0, 0), "")
+            new.append(_unstable(collected, f"Edits of {', '.join(unstable)} still changed the text after {passes} "
+                                             "passes; the rest were not applied. Please report this text."))
+            step("checks", [], new)
             break
-        before = len(applied)
-        current = _apply(current, todo, maps, applied, to_original)
-        pass_rules.append({e.rule for e in applied[before:]})
+        chosen, _skipped = edit_engine.resolve(todo)
+        after = edit_engine.apply(current, chosen)
+        pass_rules.append({e.rule for e in chosen})
         passes += 1
-        digest = _digest(current)
+        digest = _digest(after)
         if digest in seen:
             first = seen[digest]
             unstable = tuple(sorted(set().union(*pass_rules[first:])))
-            collected[("internal.unstable", 0, None)] = Finding(
-                "internal.unstable", "ungarble", "error",
-                f"Edits of {', '.join(unstable)} undo each other: the text came back after "
-                f"{passes - first} passes (a cycle of replacements). Fix or ignore these rules.",
-                Span(0, 0), "")
+            new.append(_unstable(collected, f"Edits of {', '.join(unstable)} undo each other: the text came back "
+                                             f"after {passes - first} passes (a cycle of replacements). "
+                                             "Fix or ignore these rules."))
+        step("checks", chosen, new)
+        current = after
+        if unstable:
             break
         seen[digest] = passes
 
     findings = sorted(collected.values(), key=lambda f: (f.span.start, f.span.end, f.rule))
-    return Result(text, current, tuple(findings), tuple(applied), passes, unstable)
+    return Result(text, current, tuple(findings), tuple(plan), passes, unstable)
+
+
+def _unstable(collected: dict[tuple, Finding], message: str) -> Finding:
+    finding = Finding("internal.unstable", "ungarble", "error", message, Span(0, 0), "")
+    collected[("internal.unstable", 0, None)] = finding
+    return finding
 
 
 def _digest(text: str) -> bytes:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-
-
-def _apply(current: str, todo: list[Edit], maps: list, applied: list[Edit], to_original) -> str:
-    chosen, _skipped = edit_engine.resolve(todo)
-    if not chosen:
-        return current
-    for e in chosen:
-        applied.append(Edit(to_original(e.span), e.replacement, e.rule, e.safety))
-    maps.append(edit_engine.OffsetMap.from_edits(chosen))
-    return edit_engine.apply(current, chosen)

@@ -65,3 +65,15 @@ def test_untracked_files_are_all_new_and_outside_git_is_an_error(repo, tmp_path_
 def test_bad_ref_is_an_error(repo):
     res = run("check", "--diff-base", "no-such-ref", str(repo / "doc.txt"))
     assert res.exit_code == 2 and "git diff failed" in res.stderr
+
+
+@pytest.mark.parametrize("unsafe", [[], ["--unsafe"]], ids=["safe", "unsafe"])
+def test_edits_made_in_two_passes_on_added_lines_are_all_applied(repo, unsafe):
+    # the second pass's edits stand on the first's: the plan replays them pass by pass (they used to
+    # be left out, or half applied: "The train left  , on time.")
+    doc = repo / "doc.txt"
+    added = "The train  left  ,  on time .\nPhoto: Jane Roe/Agency Photo: Jane Roe/Agency Photo: Jane Roe/Agency\n"
+    doc.write_text(OLD + added, encoding="utf-8")
+    assert run("fix", "--write", *unsafe, "--diff-base", "HEAD", str(doc)).exit_code == 1
+    assert doc.read_text(encoding="utf-8") == OLD + "The train left, on time.\nPhoto: Jane Roe/Agency\n"
+

@@ -283,3 +283,25 @@ def test_edit_line_without_readline_keeps_the_proposal_and_refuses_escapes(monke
     answers = iter(["a\x1b[Db", "ok"])
     assert interactive.edit_line("R: ", "the", read=lambda prompt: next(answers)) == "ok"
     assert "Control characters are not allowed in a replacement (\\x1b)" in capsys.readouterr().out
+
+
+def test_direct_proposals_come_from_the_plan():
+    """A finding stands on the text as given unless an edit of its pass or an earlier one (not its
+    own, not rejected) changed the text where it is; it never waits on a later pass."""
+    from repair.edits import Pass
+    from repair.interactive import direct_proposals
+    from repair.model import Edit, Finding, Span
+    from repair.pipeline import Result
+
+    def found(start, end, rule, replacement):
+        return Finding(rule, "rules", "warning", rule, Span(start, end), "x" * (end - start),
+                       Edit(Span(start, end), replacement, rule, "safe"))
+
+    a, b = found(0, 3, "r.a", "A"), found(2, 5, "r.b", "B")  # b lost to a in the first pass
+    c = found(0, 3, "r.c", "C")  # found on a's repair
+    first = Pass("checks", (a.fix,), (a, b))
+    second = Pass("checks", (Edit(Span(0, 1), "C", "r.c", "safe"),), (c,), first.later_back())
+    result = Result("xxxxx", "Cxx", (a, c, b), (first, second, Pass("checks", back=second.later_back())), 2)
+    assert direct_proposals(result) == [a]
+    # once a is rejected, b (its rival) is asked: c's edit came in a later pass and holds nothing back
+    assert direct_proposals(result, lambda e: e.rule == "r.a") == [a, c, b]

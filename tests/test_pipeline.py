@@ -121,3 +121,36 @@ def test_fixing_twice_equals_fixing_once(text):
 def test_no_checks_and_no_encoding_damage_is_identity(text):
     result = run(text, Options(select=("nothing",)), [])
     assert result.fixed == text and result.findings == ()
+
+
+@dataclass
+class Ligature:
+    """A (hypothetical) grammar checker proposing typographic ligatures."""
+    name: str = "languagetool"
+    scope: str = "paragraph"
+
+    def check(self, text, options):
+        return [Finding("languagetool.TYPOGRAPHY.LIGATURE", "languagetool", "warning", "ligature",
+                        Span(m.start(), m.end()), m.group(),
+                        Edit(Span(m.start(), m.end()), "\ufb01rst", "languagetool.TYPOGRAPHY.LIGATURE", "suggest"))
+                for m in re.finditer("first", text)]
+
+
+def test_the_engine_drops_grammar_suggestions_its_own_passes_would_undo():
+    # merging asks the engine (its encoding pass and our rules) what one round of safe edits does
+    text = "The first step."
+    assert run(text, Options(), [Ligature()]).findings == ()
+    kept = run(text, Options(fix_latin_ligatures=False), [Ligature()]).findings
+    assert [f.rule for f in kept] == ["languagetool.TYPOGRAPHY.LIGATURE"]
+
+
+def test_the_plan_records_every_pass():
+    text = "It was the the the end.\n\nA cafÃ© garble here."
+    result = run(text, Options(), [DoubledWord(), FlagWord()])
+    assert [(step.stage, len(step.edits)) for step in result.plan] == [
+        ("encoding", 1), ("checks", 1), ("checks", 1), ("checks", 0)]
+    assert result.replay() == result.fixed
+    # each pass's edits are in offsets of the text before it; applied, in offsets of the original
+    assert result.plan[1].edits[0].span == result.plan[2].edits[0].span == Span(7, 11)
+    assert [e.span for e in result.applied[1:]] == [Span(7, 11), Span(11, 15)]
+    assert {f.rule for f in result.plan[0].found} == {"encoding.mojibake"}
