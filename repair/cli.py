@@ -239,7 +239,7 @@ class Inputs:
         if jobs > 1 and len(self.paths) > 1:
             yield from self._parallel(min(jobs, len(self.paths)))
             return
-        from .api import analyse
+        from .chunks import analyse as chunked  # above a size threshold, chunk by chunk (repair.chunks)
         from .decode import InputError
         from .files import read_document
 
@@ -255,7 +255,7 @@ class Inputs:
                 yield item
                 continue
             item.doc = doc
-            yield self._finish(item, lambda: analyse(doc.text, item.options))
+            yield self._finish(item, lambda: chunked(doc.text, item.options))
 
     def _finish(self, item: Item, analysis: Callable[[], Any]) -> Item:
         """The item with its report: ``analysis()`` gives the result; a bug of ours in it becomes
