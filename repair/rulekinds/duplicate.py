@@ -81,6 +81,16 @@ def _line_of(text: str, offset: int) -> int:
     return len(_BREAK.findall(text, 0, offset)) + 1
 
 
+def _lines_of(text: str, offsets: list[int]) -> list[int]:
+    """``_line_of`` for ascending offsets, in one pass."""
+    out, line, pos = [], 1, 0
+    for offset in offsets:
+        line += len(_BREAK.findall(text, pos, offset))
+        pos = offset
+        out.append(line)
+    return out
+
+
 def _chunk():
     from ..chunks import current
 
@@ -194,7 +204,9 @@ class DuplicateRule(Rule):
         spans = self._paragraph_spans(text)
         chunk = _chunk()  # a chunk of a large text: repair.chunks keeps the earlier chunks' paragraphs
         if chunk is not None:
-            chunk.record([(_norm(text[s:e]), i + 1, _line_of(text, s)) for i, (s, e) in enumerate(spans)])
+            if chunk.pending is None:  # the chunk's first pass: remember its paragraphs for the next chunks
+                chunk.record([(_norm(text[s:e]), i + 1, line) for i, ((s, e), line) in
+                              enumerate(zip(spans, _lines_of(text, [s for s, _ in spans])))])
         elif len(spans) < 2:
             return []
         seen: dict[str, int] = {}
