@@ -37,13 +37,16 @@ findings are those of the text as read, as always.
 """
 from __future__ import annotations
 
+import bisect
 import contextvars
 import dataclasses
 import hashlib
 import os
+import pickle
 import re
+import zlib
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from .model import Edit, Finding
 
@@ -176,21 +179,92 @@ class ChunkResult:
     unstable: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+class Packed(Sequence):
+    """A long sequence kept as compressed pickles of its parts (a 100 MB text has about half a
+    million findings: as objects they would outweigh the text); iterating unpacks one part at a time."""
+
+    def __init__(self, items: Iterable[Any] = ()) -> None:
+        self._parts: list[bytes] = []
+        self._ends: list[int] = []
+        self.add(tuple(items))
+
+    def add(self, items: tuple) -> None:
+        if items:
+            self._parts.append(zlib.compress(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL), 1))
+            self._ends.append(len(self) + len(items))
+
+    def _part(self, i: int) -> tuple:
+        return pickle.loads(zlib.decompress(self._parts[i]))
+
+    def __len__(self) -> int:
+        return self._ends[-1] if self._ends else 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for i in range(len(self._parts)):
+            yield from self._part(i)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        part = bisect.bisect_right(self._ends, index)
+        return self._part(part)[index - (self._ends[part - 1] if part else 0)]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, (tuple, list, Packed)):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Packed({len(self)} items in {len(self._parts)} parts)"
+
+
+def _pack_text(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+def _unpack_text(data: bytes) -> str:
+    return zlib.decompress(data).decode("utf-8", "surrogatepass")
+
+
+@dataclass(frozen=True, init=False)
 class Result:
-    """A chunked run, as the commands see a :class:`repair.pipeline.Result`."""
+    """A chunked run, as the commands see a :class:`repair.pipeline.Result`: ``findings`` and
+    ``applied`` are :class:`Packed`, the repaired text is kept compressed chunk by chunk and
+    ``fixed`` puts it together when asked (``fix`` asks; ``check`` and ``score`` do not)."""
 
     original: str
-    fixed: str
-    findings: tuple[Finding, ...]
-    applied: tuple[Edit, ...] = ()
-    passes: int = 0
-    unstable: tuple[str, ...] = ()
-    chunks: int = 0
+    findings: Sequence[Finding]
+    applied: Sequence[Edit]
+    passes: int
+    unstable: tuple[str, ...]
+    chunks: int
+    packed: tuple[bytes, ...]
+    changed: bool
+
+    def __init__(self, original: str, fixed: str | None = None, findings: Sequence[Finding] = (),
+                 applied: Sequence[Edit] = (), passes: int = 0, unstable: tuple[str, ...] = (), chunks: int = 0,
+                 packed: tuple[bytes, ...] = (), changed: bool | None = None) -> None:
+        if fixed is not None:  # dataclasses.replace(result, fixed=...) (check --diff-only does)
+            packed, changed = (_pack_text(fixed),), fixed != original
+        for name, value in (("original", original), ("findings", findings), ("applied", applied),
+                            ("passes", passes), ("unstable", unstable), ("chunks", chunks), ("packed", packed),
+                            ("changed", bool(changed))):
+            object.__setattr__(self, name, value)
 
     @property
-    def changed(self) -> bool:
-        return self.fixed != self.original
+    def fixed(self) -> str:
+        return "".join([_unpack_text(p) for p in self.packed])
+
+    def fixed_parts(self) -> Iterator[str]:
+        """The repaired text, chunk by chunk."""
+        for p in self.packed:
+            yield _unpack_text(p)
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -266,16 +340,17 @@ def analyse(text: str, options: Any, checks: Sequence[Any] | None = None) -> Any
         from .api import checks_for
 
         checks = checks_for(options)
-    findings: list[Finding] = []
-    applied: list[Edit] = []
-    fixed: list[str] = []
+    findings, applied = Packed(), Packed()
+    packed: list[bytes] = []
     unstable: set[str] = set()
     passes = count = 0
+    changed = False
     for part in run_chunks(text, options, checks):
-        findings.extend(part.findings)
-        applied.extend(part.applied)
-        fixed.append(part.fixed)
+        findings.add(part.findings)
+        applied.add(part.applied)
+        packed.append(_pack_text(part.fixed))
+        changed = changed or part.fixed != part.original
         unstable.update(part.unstable)
         passes = max(passes, part.passes)
         count += 1
-    return Result(text, "".join(fixed), tuple(findings), tuple(applied), passes, tuple(sorted(unstable)), count)
+    return Result(text, None, findings, applied, passes, tuple(sorted(unstable)), count, tuple(packed), changed)
