@@ -354,3 +354,33 @@ def analyse(text: str, options: Any, checks: Sequence[Any] | None = None) -> Any
         passes = max(passes, part.passes)
         count += 1
     return Result(text, None, findings, applied, passes, tuple(sorted(unstable)), count, tuple(packed), changed)
+
+
+def encoded(doc: Any, result: Any, *, utf8: bool = False) -> bytes | Iterator[bytes]:
+    """``decode.encode(doc, result.fixed)``; for a chunked file read from a path, its chunks
+    encoded one by one, for :func:`repair.files.atomic_write` to stream to its temporary file
+    (a character the encoding cannot hold stops the write with the same message and line)."""
+    from .decode import encode
+
+    if not isinstance(result, Result) or doc.path == "-":
+        return encode(doc, result.fixed, utf8=utf8)
+    return _encoded_parts(doc, result, utf8)
+
+
+def _encoded_parts(doc: Any, result: Result, utf8: bool) -> Iterator[bytes]:
+    from .decode import EncodeError, encode
+
+    bare = dataclasses.replace(doc, bom=False)
+    lines = 0  # line breaks before this chunk, counted as decode's message counts them
+    for i, part in enumerate(result.fixed_parts()):
+        try:
+            yield encode(doc if i == 0 else bare, part, utf8=utf8)
+        except EncodeError as err:
+            message = str(err)
+            at = message.rfind(" at line ")
+            if at != -1 and lines:
+                rest = message[at + len(" at line "):]
+                digits = len(rest) - len(rest.lstrip("0123456789"))
+                message = f"{message[:at]} at line {int(rest[:digits]) + lines}{rest[digits:]}"
+            raise EncodeError(message) from None
+        lines += part.count("\n") + part.count("\r") - part.count("\r\n")

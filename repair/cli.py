@@ -523,6 +523,7 @@ def fix(paths, write, interactive, word_diff, utf8, **params) -> None:
         return
 
     def body() -> int:
+        from .chunks import encoded
         from .decode import InputError, encode
         from .files import atomic_write
         from .report import diff, human
@@ -554,7 +555,7 @@ def fix(paths, write, interactive, word_diff, utf8, **params) -> None:
             changed += 1
             if write:
                 try:
-                    data = encode(doc, result.fixed, utf8=utf8)
+                    data = encoded(doc, result, utf8=utf8)  # a chunked file: its chunks, one by one (repair.chunks)
                     if doc.path == "-":
                         stdout.write(data)
                         stdout.flush()

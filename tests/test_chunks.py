@@ -167,3 +167,38 @@ def test_markdown_is_not_chunked(monkeypatch):
     monkeypatch.setenv(chunks.THRESHOLD_ENV, "100")
     assert not chunks.wanted(len(SAMPLE), options)
     assert not hasattr(chunks.analyse(SAMPLE, options), "chunks")
+
+
+def test_a_chunked_file_is_written_chunk_by_chunk_with_one_bom(monkeypatch, tmp_path):
+    from repair.decode import decode, encode
+    from repair.files import atomic_write
+
+    monkeypatch.setenv(chunks.THRESHOLD_ENV, SMALL)
+    data = b"\xef\xbb\xbf" + SAMPLE.replace("\n", "\r\n").encode("utf-8")
+    doc = decode(data, str(tmp_path / "big.txt"))
+    result = chunks.analyse(doc.text, make_options(grammar="none"))
+    pieces = chunks.encoded(doc, result)
+    assert not isinstance(pieces, bytes)
+    pieces = list(pieces)
+    assert len(pieces) == result.chunks >= 8
+    assert b"".join(pieces) == encode(doc, result.fixed) and b"".join(pieces).count(b"\xef\xbb\xbf") == 1
+    target = tmp_path / "big.txt"
+    target.write_bytes(data)
+    atomic_write(str(target), iter(pieces))
+    assert target.read_bytes() == encode(doc, result.fixed)
+
+
+def test_a_failing_piece_leaves_the_file_and_no_temp_file(tmp_path):
+    from repair.decode import EncodeError
+    from repair.files import atomic_write
+
+    target = tmp_path / "big.txt"
+    target.write_bytes(b"old")
+
+    def pieces():
+        yield b"new "
+        raise EncodeError("big.txt: cp1252 cannot represent 'x' at line 9")
+
+    with pytest.raises(EncodeError):
+        atomic_write(str(target), pieces())
+    assert target.read_bytes() == b"old" and os.listdir(tmp_path) == ["big.txt"]
