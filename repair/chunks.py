@@ -42,9 +42,7 @@ import contextvars
 import dataclasses
 import hashlib
 import os
-import pickle
 import re
-import zlib
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -190,10 +188,16 @@ class Packed(Sequence):
 
     def add(self, items: tuple) -> None:
         if items:
+            import pickle
+            import zlib
+
             self._parts.append(zlib.compress(pickle.dumps(items, protocol=pickle.HIGHEST_PROTOCOL), 1))
             self._ends.append(len(self) + len(items))
 
     def _part(self, i: int) -> tuple:
+        import pickle
+        import zlib
+
         return pickle.loads(zlib.decompress(self._parts[i]))
 
     def __len__(self) -> int:
@@ -225,10 +229,14 @@ class Packed(Sequence):
 
 
 def _pack_text(text: str) -> bytes:
+    import zlib
+
     return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
 
 
 def _unpack_text(data: bytes) -> str:
+    import zlib
+
     return zlib.decompress(data).decode("utf-8", "surrogatepass")
 
 
