@@ -291,7 +291,7 @@ class Inputs:
         if jobs > 1 and len(self.paths) > 1:
             yield from self._parallel(min(jobs, len(self.paths)))
             return
-        from .api import analyse
+        from .chunks import analyse as chunked  # above a size threshold, chunk by chunk (repair.chunks)
         from .decode import InputError
         from .files import read_document
 
@@ -307,7 +307,7 @@ class Inputs:
                 yield item
                 continue
             item.doc = doc
-            yield self._finish(item, lambda: analyse(doc.text, item.options))
+            yield self._finish(item, lambda: chunked(doc.text, item.options))
 
     def _finish(self, item: Item, analysis: Callable[[], Any]) -> Item:
         """The item with its report: ``analysis()`` gives the result; a bug of ours in it becomes
@@ -535,6 +535,7 @@ def fix(paths, write, interactive, word_diff, utf8, **params) -> None:
         return
 
     def body() -> int:
+        from .chunks import encoded
         from .decode import InputError, encode
         from .files import atomic_write
         from .report import diff, human
@@ -566,7 +567,7 @@ def fix(paths, write, interactive, word_diff, utf8, **params) -> None:
             changed += 1
             if write:
                 try:
-                    data = encode(doc, result.fixed, utf8=utf8)
+                    data = encoded(doc, result, utf8=utf8)  # a chunked file: its chunks, one by one (repair.chunks)
                     if doc.path == "-":
                         stdout.write(data)
                         stdout.flush()

@@ -164,7 +164,8 @@ def _strict(data: bytes, encoding: str) -> str | None:
     """Decode only if the bytes decode strictly AND re-encode to the same bytes."""
     try:
         text = data.decode(encoding)
-        if text.encode(encoding) != data:
+        # strict UTF-8 always encodes back to its bytes: no second copy of a large file to compare
+        if encoding != "utf-8" and text.encode(encoding) != data:
             return None
     except (UnicodeError, LookupError):
         return None

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from typing import BinaryIO, Callable, Iterator, Sequence
+from typing import BinaryIO, Callable, Iterable, Iterator, Sequence
 
 from .decode import InputError, decode
 from .model import Document
@@ -226,7 +226,7 @@ class _Walk:
 STALE_TEMP_SECONDS = 600  # a temp file of ours this old is left over from a killed run
 
 
-def atomic_write(path: str, data: bytes, expect: tuple | None = None) -> None:
+def atomic_write(path: str, data: bytes | Iterable[bytes], expect: tuple | None = None) -> None:
     """Replace ``path``'s content with ``data`` so a crash leaves old or new, never half.
 
     Write a hidden temp file beside the target, fsync it, give it the
@@ -260,7 +260,8 @@ def atomic_write(path: str, data: bytes, expect: tuple | None = None) -> None:
         raise InputError(f"{path}: cannot write: {_reason(err)}") from None
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            for piece in (data,) if isinstance(data, (bytes, bytearray)) else data:  # or pieces, in order
+                f.write(piece)
             f.flush()
             os.fsync(f.fileno())
         if st is not None:

@@ -81,6 +81,22 @@ def _line_of(text: str, offset: int) -> int:
     return len(_BREAK.findall(text, 0, offset)) + 1
 
 
+def _lines_of(text: str, offsets: list[int]) -> list[int]:
+    """``_line_of`` for ascending offsets, in one pass."""
+    out, line, pos = [], 1, 0
+    for offset in offsets:
+        line += len(_BREAK.findall(text, pos, offset))
+        pos = offset
+        out.append(line)
+    return out
+
+
+def _chunk():
+    from ..chunks import current
+
+    return current()
+
+
 def _norm(text: str) -> str:
     return " ".join(text.split())
 
@@ -165,18 +181,26 @@ class DuplicateParagraphRule(_DuplicateRule):
 
     def precheck(self, text: str, facts: Facts) -> bool:
         # an exact copy of a paragraph: the same white-space-collapsed text twice
+        if _chunk() is not None:
+            return True  # a chunk of a large text: copies of earlier chunks count too (repair.chunks)
         keys = [k for k in map(" ".join, map(str.split, _BLANK_RE.split(text))) if k]
         return len(set(keys)) < len(keys)
 
     def find(self, text: str) -> list[Finding]:
         spans = self._paragraph_spans(text)
-        if len(spans) < 2:
+        chunk = _chunk()  # a chunk of a large text: repair.chunks keeps the earlier chunks' paragraphs
+        if chunk is not None:
+            if chunk.pending is None:  # the chunk's first pass: remember its paragraphs for the next chunks
+                chunk.record([(_norm(text[s:e]), i + 1, line) for i, ((s, e), line) in
+                              enumerate(zip(spans, _lines_of(text, [s for s, _ in spans])))])
+        elif len(spans) < 2:
             return []
         seen: dict[str, int] = {}
         out = []
         for i, (s, e) in enumerate(spans):
             key = _norm(text[s:e])
-            if key not in seen:
+            earlier = chunk.seen_before(key) if chunk is not None else None
+            if key not in seen and earlier is None:
                 seen[key] = i
                 continue
             words = len(key.split())
@@ -184,11 +208,21 @@ class DuplicateParagraphRule(_DuplicateRule):
                 continue
             if i + 1 < len(spans):  # the copy and the blank lines after it
                 start, end = s, spans[i + 1][0]
+            elif chunk is not None and not chunk.last:  # the next chunk holds the next paragraph
+                start, end = s, len(text)
+            elif i == 0:  # the first paragraph of the last chunk: the blank lines before it are not here
+                start, end = s, s + len(text[s:e].rstrip())
             else:  # the last paragraph: the blank lines before it, so the text ends as it did
                 start, end = spans[i - 1][1], s + len(text[s:e].rstrip())
-            first = seen[key]
+            if earlier is not None:
+                first, line = earlier
+            else:
+                first = seen[key] + 1
+                line = _line_of(text, spans[seen[key]][0])
+                if chunk is not None:
+                    first, line = first + chunk.paragraph_base, line + chunk.line_base
             out.append(self.finding(text, start, end, "", self._safety(words), match=key, words=str(words),
-                                    first=str(first + 1), line=str(_line_of(text, spans[first][0]))))
+                                    first=str(first), line=str(line)))
         return out
 
 
@@ -218,6 +252,7 @@ class NearDuplicateParagraphRule(_DuplicateRule):
 
     def find(self, text: str) -> list[Finding]:
         spans = self._paragraph_spans(text)
+        chunk = _chunk()
         if len(spans) < 2:
             return []
         folded = [_fold(text[s:e]) for s, e in spans]
@@ -228,7 +263,7 @@ class NearDuplicateParagraphRule(_DuplicateRule):
         seen_exact: set[str] = set()
         for i, (s, e) in enumerate(spans):
             f = folded[i]
-            if exact[i] in seen_exact:
+            if exact[i] in seen_exact or chunk is not None and chunk.seen_before(exact[i]) is not None:
                 continue  # an exact copy: the exact rule's business
             seen_exact.add(exact[i])
             sentences = [x.group() for x in _SENTENCE.finditer(f)]
@@ -250,8 +285,11 @@ class NearDuplicateParagraphRule(_DuplicateRule):
                 if not lst or lst[-1] != i:
                     lst.append(i)
             if hit is not None:
+                first, line = hit + 1, _line_of(text, spans[hit][0])
+                if chunk is not None:
+                    first, line = first + chunk.paragraph_base, line + chunk.line_base
                 out.append(self.finding(text, s, e, None, match=_norm(text[s:e])[:80], words=str(words),
-                                        first=str(hit + 1), line=str(_line_of(text, spans[hit][0]))))
+                                        first=str(first), line=str(line)))
         return out
 
 
