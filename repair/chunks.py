@@ -75,7 +75,9 @@ def chunk_size(limit: int | None = None) -> int:
 
 def wanted(text_length: int, options: Any, limit: int | None = None) -> bool:
     """Is a text of this length chunked under these options?"""
-    return text_length > (limit or threshold()) and not getattr(options, "markdown", False)
+    from . import formats
+
+    return text_length > (limit or threshold()) and formats.get(options.input_format).chunkable
 
 
 def bounds(text: str, size: int) -> Iterator[tuple[int, int]]:

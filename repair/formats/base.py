@@ -71,6 +71,9 @@ class InputFormat:
     directives: tuple[str, ...] = DIRECTIVE_STYLES
     markup: str = "plaintext"
     entities_are_markup: bool = False
+    # a very large file may be checked in chunks cut at blank lines (repair.chunks): not when a
+    # protected region (a fenced code block) can run across a blank line
+    chunkable: bool = True
 
     def protected(self, text: str) -> list[Span]:
         """Spans of ``text`` that are markup or code: checks do not see them (they read blanks

@@ -25,4 +25,4 @@ class Markdown(InputFormat):
 
 MARKDOWN = register(Markdown("markdown", "Markdown: prose is checked, code and markup are left alone.",
                              extensions=(".md", ".markdown"), include=("*.md",), directives=("html",),
-                             markup="markdown", entities_are_markup=True))
+                             markup="markdown", entities_are_markup=True, chunkable=False))
