@@ -159,14 +159,19 @@ def _table() -> dict[str, str]:
     return dict(zip(parts[0::2], parts[1::2]))
 
 
-def word_count(word: str) -> int:
-    """A lower-case word's count in the offline lexicon (0 when it is not listed)."""
+def _words() -> dict:
+    """The lexicon as a dict: :func:`repair.lexicon.frequencies` when it is built, else ours."""
     from . import lexicon
 
     if lexicon.frequencies.cache_info().currsize:
-        return lexicon.frequencies().get(word, 0)
-    n = _table().get(word)
-    return int(n) if n and n.isdigit() else 0
+        return lexicon.frequencies()
+    return _table()
+
+
+def word_count(word: str) -> int:
+    """A lower-case word's count in the offline lexicon (0 when it is not listed)."""
+    n = _words().get(word)
+    return int(n) if n else 0
 
 
 def lexicon_available() -> bool:
@@ -184,7 +189,11 @@ def _fold(word: str) -> str:
 
 def is_known(word: str) -> bool:
     """Whether the lexicon lists the word (accents folded) or it is an English derivation."""
-    w = word.casefold()
+    return _is_known(word.casefold())
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def _is_known(w: str) -> bool:
     if word_count(w) or word_count(_fold(w)):
         return True
     f = _fold(w)
@@ -408,19 +417,26 @@ def _shape_ok(word: str) -> bool:
     return True
 
 
-def candidates(text: str, names=None) -> list[Candidate]:
-    """Every candidate word of ``text`` with its score (any score; see ``Candidate.severity``)."""
+def candidates(text: str, names=None, floor: float | None = None) -> list[Candidate]:
+    """Every candidate word of ``text`` with its score (see ``Candidate.severity``).
+
+    With a ``floor``, evidence that a capitalised word is a name (which only lowers a score)
+    is gathered only for words that would otherwise reach it: scores below the floor may then
+    be higher than they would be with it."""
     from . import lexicon
 
     found: list[tuple[int, int, str]] = []
     unknown_ends: dict[int, int] = {}  # start -> end of every word the lexicon does not know
+    table = _words()
+    if not table:
+        return []
     for m in _WORD.finditer(text):
         word = m.group()
-        if not _shape_ok(word):
+        if len(word) < MIN_LETTERS or word.lower() in table:
+            continue  # the common case: a listed word
+        if not _shape_ok(word) or is_known(word):
             continue
         start, end = m.start(), m.end()
-        if not lexicon_available() or is_known(word):
-            continue
         unknown_ends[start] = end
         if text[end:end + 1] in ("'", "’") and text[end + 1:end + 2].isalpha():
             continue  # "goin'" / "o'clock" / contractions
@@ -446,7 +462,14 @@ def candidates(text: str, names=None) -> list[Candidate]:
             extra.append("repeated")
         if _next_to_unknown(text, start, end, unknown_ends, starts):
             extra.append("phrase")
-        out.append(_score(text, start, end, word, names, extra))
+        cand = _score(text, start, end, word, None, extra)
+        if word[0].isupper() and (floor is None or cand.score >= floor):
+            if names is None:
+                from .names import NameIndex
+
+                names = NameIndex.from_text(text)
+            cand = _score(text, start, end, word, names, extra)
+        out.append(cand)
     return out
 
 
@@ -497,11 +520,7 @@ def _score(text: str, start: int, end: int, word: str, names, extra=()) -> Candi
             reasons.append("english_ending")
         if any(f.startswith(p) and len(f) - len(p) >= 4 for p in ENGLISH_PREFIXES):
             reasons.append("english_prefix")
-    if word[0].isupper():
-        if names is None:
-            from .names import NameIndex
-
-            names = NameIndex.from_text(text)
+    if word[0].isupper() and names is not None:
         ev = names.evidence.get(word.casefold())
         if ev is not None and ev.after_title:
             reasons.append("after_title")

@@ -39,7 +39,7 @@ class UntranslatedRule(Rule):
         info_at = untranslated.INFO_AT if info_at is None else info_at
         warn_at = untranslated.WARN_AT if warn_at is None else warn_at
         out = []
-        for c in untranslated.candidates(text):
+        for c in untranslated.candidates(text, floor=info_at):
             if c.score < info_at or c.word.casefold() in self._allow:
                 continue
             severity = "warning" if c.score >= warn_at else "info"
