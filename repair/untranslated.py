@@ -1,7 +1,7 @@
 """Untranslated words: a word of another language left inside an English sentence.
 
 Machine translation leaves words it does not know as they were in the source
-("the budget is aprobat by parliament", "the Darwinil theory"). A spell checker flags
+("the budget is aprobat by parliament", "the spitalului in the north"). A spell checker flags
 them, but so it does names, and the names filter (:mod:`repair.names`) rightly drops
 unknown capitalised words. This module tells the two apart with evidence from the word
 and its place, and scores each candidate:

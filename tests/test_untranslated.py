@@ -133,3 +133,26 @@ def test_word_list_is_read_once(monkeypatch):
     for _ in range(5):
         untranslated.candidates("The minister said that the budget is aprobat by parliament.")
     assert len(calls) <= 1
+
+
+def test_name_evidence_is_gathered_at_most_once_per_document(monkeypatch):
+    """A long document full of unknown capitalised words builds one name index, not one a word
+    (the first version took a second on a 1,100-word news page)."""
+    from repair import names
+
+    calls = []
+    real = names.NameIndex.from_text.__func__
+
+    def counting(cls, text):
+        calls.append(1)
+        return real(cls, text)
+
+    monkeypatch.setattr(names.NameIndex, "from_text", classmethod(counting))
+    people = " ".join(f"Mr Zorblat{i}escu met Ms Vrangel{i}ova in the town of Kzastl{i}ovo today." for i in range(60))
+    text = people + " The rebels were defeated near the cetății walls in the spring."
+    found = _ours(text)
+    assert [f.text for f in found] == ["cetății"]
+    assert len(calls) <= 1
+    calls.clear()
+    untranslated.candidates(people, floor=untranslated.INFO_AT)
+    assert calls == []  # no capitalised word there can reach the threshold
