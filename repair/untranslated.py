@@ -98,6 +98,7 @@ WEIGHTS = {
     "ending": 1.5,           # a non-English ending
     "name_in_text": -2.0,    # the text uses it as a name elsewhere
     "after_title": -2.0,
+    "typo": -3.0,            # a common word is one slip away ("teh"): a typo, not a foreign word
     "repeated": -1.5,        # a lower-case word the text uses twice: a term the author means
     "phrase": -1.5,          # next to another unknown word: a quoted foreign phrase or a name
     "foreign_shape": 1.5,    # its letter triples are likelier in Romanian/Estonian than English
@@ -128,6 +129,7 @@ INFO_AT = 4.0
 
 _WORD = re.compile(r"[^\W\d_]+(?:[-][^\W\d_]+)*")
 _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_KEY_AFTER = re.compile(r"[ \t]*(?:[=\"']|:(?!\s*$))")
 _QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", '"': '"', "‘": "’", "`": "`"}
 
 
@@ -266,6 +268,25 @@ def _english_derivation(w: str) -> bool:
         if w.startswith(prefix) and len(rest) >= 4 and (word_count(rest) or _english_derivation(rest)):
             return True
     return False
+
+
+TYPO_NEIGHBOUR_MIN = 5_000_000
+
+
+def _slips(word: str):
+    """Every string one slip of the keys away: two letters swapped, one dropped or doubled."""
+    for i in range(len(word)):
+        yield word[:i] + word[i + 1:]
+        if i + 1 < len(word):
+            yield word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        yield word[:i] + word[i] + word[i:]
+
+
+def _typo_shaped(word: str) -> bool:
+    """A common word one slip away ("teh", "recieve", "goverment"): a typo, which the spelling
+    checker reports under its own name, not a foreign word."""
+    f = _fold(word)
+    return f.isascii() and any(word_count(e) >= TYPO_NEIGHBOUR_MIN for e in _slips(f) if e != f)
 
 
 # --- letter triples: how English a word looks ---------------------------------------------------
@@ -448,6 +469,9 @@ def candidates(text: str, names=None, floor: float | None = None) -> list[Candid
             continue
         if _line_words(text, start) < MIN_LINE_WORDS or _quoted(text, start, end):
             continue
+        if _KEY_AFTER.match(text, end) and not text[text.rfind("\n", 0, start) + 1:start].strip():
+            continue  # a key at a line's start: 'msgid "..."', 'name = value', 'title: ...'
+
         if _in_nonprose(text, start, end):
             continue
         found.append((start, end, word))
@@ -463,12 +487,14 @@ def candidates(text: str, names=None, floor: float | None = None) -> list[Candid
         if _next_to_unknown(text, start, end, unknown_ends, starts):
             extra.append("phrase")
         cand = _score(text, start, end, word, None, extra)
+        if (floor is None or cand.score >= floor) and _typo_shaped(word):
+            cand = _score(text, start, end, word, None, extra + ["typo"])
         if word[0].isupper() and (floor is None or cand.score >= floor):
             if names is None:
                 from .names import NameIndex
 
                 names = NameIndex.from_text(text)
-            cand = _score(text, start, end, word, names, extra)
+            cand = _score(text, start, end, word, names, extra + (["typo"] if "typo" in cand.reasons else []))
         out.append(cand)
     return out
 
