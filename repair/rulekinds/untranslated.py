@@ -8,19 +8,22 @@ reported, any case). Flag only: which English word was meant needs the source or
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..model import Finding, Span
-from .base import SOURCE, Facts, Key, Rule, kind
+from .base import SOURCE, Facts, Rule, kind, param
 
 
 @kind("untranslated")
 class UntranslatedRule(Rule):
     # the whole document: a word it uses twice is a term, a word it capitalises elsewhere a name
     SCOPE = "document"
-    KEYS = {
-        "info_at": Key("float"),
-        "warn_at": Key("float"),
-        "allow": Key("words", default=()),
-    }
+
+    @dataclass(frozen=True)
+    class Params:
+        info_at: float | None = param("float")
+        warn_at: float | None = param("float")
+        allow: tuple[str, ...] = param("words", default=())
 
     def setup(self) -> None:
         if self.safety != "flag":
