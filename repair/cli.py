@@ -390,7 +390,7 @@ def _note_unknown_suppressions(item: Item, text: str) -> None:
 
 def with_metrics(items: Iterable[Item], per_sentence: bool = False) -> Iterator[Item]:
     """Add the garble score and readability figures (repair.score) under each report's metrics."""
-    from .score import metrics_for
+    from .report.metrics import metrics_for
 
     for item in items:
         report = item.report
