@@ -48,7 +48,7 @@ average 30, MLQE-PE dev MT documents 36); the findings are what separates garble
 clean text, so they weigh at document level whatever the sentences say.
 
 The package: :mod:`repair.score.features` (lexicon, edit rates, sentence features),
-:mod:`repair.score.model` (the fitted functions) and :mod:`repair.score.aggregate` (scoring a
+:mod:`repair.score.model` (the fitted functions) and :mod:`repair.score.aggregation` (scoring a
 text: sentences, paragraphs, document); the JSON figures a report shows are built in
 :mod:`repair.report.metrics`.
 """
@@ -60,6 +60,6 @@ from .features import (  # noqa: F401
 from .model import (  # noqa: F401
     Model, _interp, load_model,
 )
-from .aggregate import (  # noqa: F401
+from .aggregation import (  # noqa: F401
     BOILERPLATE_WEIGHT, Scored, Scores, _overlapping, _readability_findings, aggregate, findings_for_score, score_text,
 )

@@ -2,19 +2,17 @@
 (see the package docstring, :mod:`repair.score`)."""
 from __future__ import annotations
 
-import bisect
 import functools
-import json
 import math
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Iterable, Sequence
 
 from .. import readability as rd
 from ..checks.registry import UNSCORED_SOURCES
-from ..model import Finding, Span
+from ..model import Finding
 # words, and words and single punctuation marks (as the edit-rate table was counted)
 from ..text import TOKEN_OR_MARK_RE as _RATE_TOKEN
 from ..text import TOKEN_RE as _TOKEN
