@@ -38,11 +38,11 @@ The package: :mod:`repair.batch.records` (configuration, limits, one record),
 from __future__ import annotations
 
 from .records import (  # noqa: F401
-    BatchConfig, BatchError, Interrupted, Item, KEY, MAX_RECORD_BYTES, RECORD_TIMEOUT, RecordTimeout, _ThreadLimit, _error_text, _json_type, analysis, dumps, garble_score, line_crc, process_file, process_line, process_record, score_hook, time_limit, timeout_message, too_large,
+    BatchConfig, BatchError, BatchStats, Interrupted, Item, KEY, MAX_RECORD_BYTES, RECORD_TIMEOUT, RecordTimeout, _ThreadLimit, _error_text, _json_type, analysis, dumps, garble_score, line_crc, process_file, process_line, process_record, score_hook, time_limit, timeout_message, too_large,
 )
 from .resume import (  # noqa: F401
     Done, Output, PREFLIGHT_RECORDS, _Guard, _entries, _info, _item_bytes, _last_newline, chunks, count_lines, file_items, is_jsonl, line_items, preflight, read_lines, remove_stale_temporaries, scan_output,
 )
 from .pool import (  # noqa: F401
-    BatchStats, InlineRunner, PoolRunner, _Finished, _WORKER_CONFIG, _exit_with_parent, _init_worker, default_jobs, process_chunk, process_item, run_batch, warm_up,
+    InlineRunner, PoolRunner, _Finished, _WORKER_CONFIG, _exit_with_parent, _init_worker, default_jobs, process_chunk, process_item, run_batch, warm_up,
 )

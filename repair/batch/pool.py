@@ -8,12 +8,11 @@ import sys
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass
 from typing import IO, Any, Callable, Sequence
 
 from ..options import Options
-from .records import (BatchConfig, BatchError, Interrupted, Item, RecordTimeout, _error_text, dumps, line_crc,
-                      process_file, process_line, time_limit, timeout_message, too_large)
+from .records import (BatchConfig, BatchError, BatchStats, Interrupted, Item, RecordTimeout, _error_text, dumps,
+                      line_crc, process_file, process_line, time_limit, timeout_message, too_large)
 from .resume import (Done, Output, _Guard, chunks, count_lines, file_items, is_jsonl, line_items, preflight,
                      read_lines, remove_stale_temporaries, scan_output)
 
@@ -177,17 +176,6 @@ class PoolRunner:
 
 
 # ---------------------------------------------------------------- the run
-
-@dataclass
-class BatchStats:
-    written: int = 0        # records done by this run (each one line)
-    errors: int = 0         # error lines written by this run
-    changed: int = 0
-    resumed: int = 0        # finished records already in the output
-    resumed_errors: int = 0  # error lines left in the output (none: failed records are retried)
-    retried: int = 0        # records whose error line this run replaced
-    seconds: float = 0.0
-
 
 def default_jobs() -> int:
     try:

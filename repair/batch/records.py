@@ -10,12 +10,9 @@ import threading
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal
+from typing import Any, Callable, Iterator, Literal
 
 from ..options import Options
-
-if TYPE_CHECKING:
-    from .pool import BatchStats
 
 
 KEY = "ungarble"  # the one key batch adds to each record (by default)
@@ -47,6 +44,17 @@ class BatchConfig:
     result_key: str = KEY           # where the results go in each output record
     max_record_bytes: int | None = MAX_RECORD_BYTES   # None or 0: no limit
     record_timeout: float | None = RECORD_TIMEOUT     # seconds; None or 0: no limit
+
+
+@dataclass
+class BatchStats:
+    written: int = 0        # records done by this run (each one line)
+    errors: int = 0         # error lines written by this run
+    changed: int = 0
+    resumed: int = 0        # finished records already in the output
+    resumed_errors: int = 0  # error lines left in the output (none: failed records are retried)
+    retried: int = 0        # records whose error line this run replaced
+    seconds: float = 0.0
 
 
 # ---------------------------------------------------------------- limits
