@@ -1,4 +1,4 @@
-"""Shared by fit_score.py and eval_score.py: MLQE-PE / MQM rows and their findings, cached.
+"""Shared by training/fit_score.py and eval_score.py: MLQE-PE / MQM rows and their findings, cached.
 
 Findings come from ``repair.analyse(text, grammar=GRAMMAR)`` with ``GRAMMAR = "none"``:
 the garble score ignores grammar-checker findings (it must give the same figure whatever
@@ -41,7 +41,7 @@ def rules_fingerprint() -> str:
     for base in (ROOT / "rules", ROOT / "repair"):
         for path in sorted(base.rglob("*")):
             if path.is_file() and path.suffix in (".yaml", ".txt", ".py") and "data" not in path.parts:
-                if path.name in ("score.py", "readability.py", "cli_score.py") or "report" in path.parts:
+                if path.name in ("readability.py", "cli_score.py", "session.py") or {"report", "score"} & set(path.parts):
                     continue
                 h.update(str(path.relative_to(ROOT)).encode())
                 h.update(path.read_bytes())

@@ -151,7 +151,7 @@ def clean_prose(reference: bool = True) -> None:
 
 def seeds() -> None:
     import repair
-    from repair.score import metrics_for
+    from repair.report.metrics import metrics_for
 
     folder = data.require("..", "seeds")
     print("\nSeeds: document garble score as read and after `ungarble fix --unsafe`; worst paragraphs")

@@ -1,49 +1,82 @@
 """`ungarble batch`: JSON Lines (or a directory) in, JSON Lines out, on every core, resumable.
 
-Registered by the CLI with ``main.add_command(batch)``.
+Registered by the group in repair/cli.py with ``main.add_command(batch)``.
 """
 from __future__ import annotations
 
 import dataclasses
 import sys
+import threading
+import time
+from typing import Any, Callable, Iterator, TextIO
 
 import click
 
-from .cli import EXIT_ERROR, cli_overrides, common_options
-from .config import ConfigError, options_for, settings_for
+from .cli_options import EXIT_ERROR, common_options, request
+from .session import SessionError, batch_configuration
 
 EXIT_DONE, EXIT_BAD_RECORDS = 0, 1
 
 
-def _configured(source: str, params: dict):
-    """(options for the input, per-file options for a directory's files, include patterns).
-
-    Configuration files apply as for ``check``: ``--config`` or the nearest
-    ``[tool.ungarble]`` to the input (to each file of a directory), flags over both.
-    """
-    cli = cli_overrides(params)
-    config_path, isolated = params.get("config_path"), params.get("isolated", False)
-
-    def settings(path: str):
-        try:
-            return settings_for(path, config_path, isolated)
-        except ConfigError as exc:
-            raise click.UsageError(str(exc)) from None
-
-    top = settings(source)
-    include = tuple(params.get("include") or ()) or tuple(getattr(top, "include", None) or ())
-
-    def file_options(path: str):
-        return options_for(settings(path), path, cli)
-
-    options = options_for(top, source, cli)
-    from .validate import preflight
-
-    try:  # rule packs and selectors, once, before any record is read
-        preflight(cli, [(top, options)], tuple(params.get("rules_dirs") or ()))
-    except ValueError as exc:
+def _configured(source: str, params: dict) -> Any:
+    """(options for the input, per-file options for a directory's files, include patterns):
+    :func:`repair.session.batch_configuration` of the flags; its errors are usage errors."""
+    try:
+        return batch_configuration(source, request((source,), params))
+    except SessionError as exc:
         raise click.UsageError(str(exc)) from None
-    return options, file_options, include
+
+
+class Progress:
+    """A progress bar on stderr (click's): records done of the total, rate and ETA.
+
+    The total is counted in a background thread, so a large input starts at once.
+    """
+
+    def __init__(self, total: Callable[[], int | None] | None = None, already: int = 0,
+                 stream: TextIO | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self.started = clock()
+        self.done = 0
+        nothing: Iterator[str] = iter(())
+        self.bar = click.progressbar(nothing, label="ungarble batch", file=stream or sys.stderr,
+                                     show_pos=True, show_eta=False, show_percent=False,
+                                     item_show_func=lambda info: info)
+        self.bar.length = None
+        self.bar.render_progress()
+        if total is not None:
+            def count() -> None:
+                try:
+                    n = total()
+                except OSError:
+                    return
+                if n is not None:
+                    self.set_total(max(n - already, self.done))
+
+            threading.Thread(target=count, name="ungarble-count", daemon=True).start()
+
+    def set_total(self, n: int) -> None:
+        self.bar.length = n
+        self.bar.show_percent = True
+
+    def info(self) -> str:
+        elapsed = max(self.clock() - self.started, 1e-9)
+        rate = self.done / elapsed
+        text = f"{rate:,.1f} records/s"
+        if self.bar.length is not None and rate > 0 and self.done < self.bar.length:
+            left = int(max(self.bar.length - self.done, 0) / rate)
+            hours, rest = divmod(left, 3600)
+            text += f", eta {hours:d}:{rest // 60:02d}:{rest % 60:02d}"
+        return text
+
+    def update(self, records: int) -> None:
+        self.done += records
+        self.bar.update(records, self.info())
+
+    def close(self) -> None:
+        if self.bar.length is not None and self.bar.pos < self.bar.length:
+            self.bar.length = self.bar.pos  # blank lines were counted as records
+        self.bar.render_finish()
 
 
 def _echo(message: str) -> None:
@@ -122,7 +155,7 @@ def batch(paths, output, text_field, jobs, chunk_size, overwrite, drop_text, no_
 
             checks_for(options)
         stats = run_batch(source, output, config, jobs=jobs, chunk_size=chunk_size,
-                          include=include, overwrite=overwrite, progress=show,
+                          include=include, overwrite=overwrite, progress=Progress if show else None,
                           on_resume=resumed, file_options=file_options)
     except BatchError as exc:
         _echo(str(exc))

@@ -1,15 +1,16 @@
 """`ungarble score` and `ungarble report`: triage for an editor with many documents.
 
-Registered by repair/cli.py with ``main.add_command(score)`` and ``main.add_command(report)``.
+Registered by the group in repair/cli.py (``main.add_command(score)``, ``main.add_command(report)``).
 """
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
-from .cli import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Inputs, _error, _run_guarded, colour_option, \
-    common_options, emit, format_option, with_metrics
+from .cli_options import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, _error, _run_guarded, colour_option, \
+    common_options, emit, format_option, session, with_metrics
 from .report.table import bar  # noqa: F401  (where it used to live)
 from .terminal import visible
 
@@ -30,7 +31,9 @@ def score(paths, fmt, paragraphs, sentences, fail_above, **params) -> None:
     document scores above N; 2 for unreadable inputs.
     """
     def body() -> int:
-        reports = [i.report for i in with_metrics(Inputs(paths, params), per_sentence=sentences)]
+        from .session import reports as reports_of
+
+        reports = reports_of(with_metrics(session(paths, params), per_sentence=sentences))
         emit("score", fmt, reports, params, paragraphs=paragraphs)
         if any(r.error for r in reports):
             return EXIT_ERROR
@@ -57,7 +60,7 @@ def report(paths, output, title, **params) -> None:
 
         docs = []
         errors = 0
-        for item in with_metrics(Inputs(paths, params)):
+        for item in with_metrics(session(paths, params)):
             doc, rep = item.doc, item.report
             assert rep is not None  # with_metrics reports every input
             if rep.error or doc is None or rep.result is None:
@@ -84,15 +87,11 @@ def report(paths, output, title, **params) -> None:
     _run_guarded(body)
 
 
-def _span(p: dict):
+def _span(p: dict) -> Any:
     from .model import Span
 
     return Span(p["start"], p["end"])
 
 
 if __name__ == "__main__":  # pragma: no cover
-    from .cli import main
-
-    main.add_command(score)
-    main.add_command(report)
-    main(sys.argv[1:])
+    click.Group(commands=[score, report])(sys.argv[1:])

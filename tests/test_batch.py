@@ -305,7 +305,7 @@ def test_ctrl_c_twice_stops_at_once_keeps_every_finished_record_and_exits_130(tm
 
 
 def test_ctrl_c_with_one_job_keeps_the_records_finished_in_the_current_chunk(tmp_path, monkeypatch):
-    from repair import batch as batch_module
+    from repair.batch import records as batch_module
 
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_jsonl(src, [{"id": i, "text": f"{CLEAN} Number {i}."} for i in range(1, 11)])
@@ -360,7 +360,7 @@ def test_a_rerun_retries_failed_records_and_their_new_lines_replace_the_errors(t
 
 
 def test_ctrl_c_while_retrying_loses_no_line_of_the_earlier_output(tmp_path, monkeypatch):
-    from repair import batch as batch_module
+    from repair.batch import records as batch_module
 
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_jsonl(src, [{"id": i, "text": (MOJIBAKE_2 * 3 if i in (3, 6, 9) else CLEAN) + f" {i}."}
@@ -426,7 +426,7 @@ def test_output_errors_are_one_line_and_exit_2(tmp_path, where):
 def test_a_full_disk_leaves_no_torn_last_line(tmp_path, monkeypatch):
     import errno
 
-    from repair import batch as batch_module
+    from repair.batch import records as batch_module
 
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_jsonl(src, [{"id": i, "text": f"{CLEAN} {i}."} for i in range(1, 9)])
@@ -475,7 +475,7 @@ def test_a_deeply_nested_and_a_huge_record_become_error_lines_and_every_other_re
 
 
 def test_a_record_over_the_time_limit_becomes_an_error_line(tmp_path, monkeypatch):
-    from repair import batch as batch_module
+    from repair.batch import records as batch_module
 
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     write_jsonl(src, [{"id": i, "text": f"{CLEAN} {'SLOW' if i == 2 else ''} {i}."} for i in range(1, 5)])
@@ -506,7 +506,7 @@ def test_the_time_limit_applies_in_worker_processes(tmp_path):
 def test_the_progress_bar_shows_total_rate_and_eta():
     import io
 
-    from repair.batch import Progress
+    from repair.cli_batch import Progress
 
     class Terminal(io.StringIO):
         def isatty(self):

@@ -92,7 +92,8 @@ def test_the_dask_path_applies_the_same_limits_and_never_dies_on_one_record():
     import threading
     import time
 
-    from repair import batch as batch_module
+    from repair.batch import records as batch_module  # where process_record looks analysis up
+    from repair.batch import warm_up
 
     config = BatchConfig(Options(grammar="none"), text_field="mt", max_record_bytes=5_000, record_timeout=3)
     nested = '{"mt": "x", "deep": ' + "[" * 2000 + "]" * 2000 + "}"
@@ -108,7 +109,7 @@ def test_the_dask_path_applies_the_same_limits_and_never_dies_on_one_record():
         return real(text, options, **kw)
 
     results = []
-    batch_module.warm_up(config.options)  # the checks are built once per process, before the clock runs
+    warm_up(config.options)  # the checks are built once per process, before the clock runs
     batch_module.analysis = analysis
     try:
         # Dask runs tasks in worker threads, not the main thread: the time limit must work there too

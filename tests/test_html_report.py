@@ -12,7 +12,8 @@ import pytest
 
 import repair
 from repair.report import html
-from repair.score import findings_for_score, metrics_for, score_text
+from repair.report.metrics import metrics_for
+from repair.score import findings_for_score, score_text
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = [pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (apt-get install -y chromium)"),

@@ -1,8 +1,8 @@
 """Fit the garble score on the MLQE-PE train split (all five pairs as ONE model) and write
 ``repair/data/score_model.json`` and ``repair/data/edit_rates.tsv``.
 
-    python benchmarks/fit_score.py            # fit, report 5-fold cross-validation on train, write
-    python benchmarks/fit_score.py --cv-only  # only the cross-validation figures
+    python training/fit_score.py            # fit, report 5-fold cross-validation on train, write
+    python training/fit_score.py --cv-only  # only the cross-validation figures
 
 Only train is read (MLQE-PE v2 train: machine translation, post-edit and HTER of 7,000
 sentences in each of ro-en, et-en, ne-en, si-en, ru-en).
@@ -39,7 +39,7 @@ sentences in each of ro-en, et-en, ne-en, si-en, ru-en).
    100 at the 99.5th.
 
 The ridge penalty is chosen by 5-fold cross-validation on train (mean over pairs of the
-Spearman correlation with HTER). Needs numpy (benchmarks only). Skips when
+Spearman correlation with HTER). Needs numpy (training only). Skips when
 ../shared/corpora is absent.
 """
 from __future__ import annotations
@@ -53,7 +53,9 @@ import sys
 import time
 from pathlib import Path
 
-import _score_data as data
+# the corpus readers and the cached findings are shared with the evaluation in benchmarks/
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import _score_data as data  # noqa: E402
 
 MIN_SUPPORT = 30          # a finding key needs this many training sentences to get its own weight
 ALPHAS = (1e-4, 1e-3, 1e-2)
@@ -346,7 +348,7 @@ def export(names, w, b, spec):
 
 def write_rates(rates, path: Path) -> None:
     lines = ["# ungarble garble score: how often MLQE-PE post-editors changed a token of machine translation",
-             "# (residual to its language pair's rate, smoothed); written by benchmarks/fit_score.py",
+             "# (residual to its language pair's rate, smoothed); written by training/fit_score.py",
              "# kind (u = token, b = token after token; <s> = sentence start)\tkey\trate",
              f"u\t<default>\t{rates.unigram_default:.4f}", f"b\t<default>\t{rates.bigram_default:.4f}"]
     lines += [f"u\t{k}\t{v:.4f}" for k, v in sorted(rates.unigrams.items())]
@@ -420,7 +422,7 @@ def main() -> None:
             "min_support": MIN_SUPPORT,
             "key_priors": priors,
             "edit_rates": {"smooth": SMOOTH, "min_unigram": MIN_UNIGRAM, "min_bigram": MIN_BIGRAM},
-            "fitted_by": "benchmarks/fit_score.py",
+            "fitted_by": "training/fit_score.py",
         },
     }
     rates = rates_from(edits, rows, idx)

@@ -1,72 +1,23 @@
-"""The garble score: 0 (clean) to 100 (unreadable) for each sentence, paragraph and document.
-
-A sentence's score is an additive model over cheap features, fitted on the MLQE-PE train
-split (all five language pairs together, so one model for any text) to rank sentences by
-HTER, the share of words a human post-editor changed (the target is the sentence's HTER
-quantile within its language pair, so the model learns what makes one sentence worse than
-another rather than which language it came from). A share of the post-edits joins the fit as
-edited English with the target of an untouched translation, so that the model also sees
-what clean English looks like. Features (see :func:`sentence_features`):
-
-* **edit rates**: how often post-editors changed each English word, and each word pair,
-  when machine translation produced it (``repair/data/edit_rates.tsv``, counted on the
-  MLQE-PE train split by ``benchmarks/fit_score.py``; residual to each language pair's own
-  rate, smoothed towards the overall rate; only words of the English frequency list and
-  token classes such as ``<unkcap>`` or ``<num>``, never a name or a sentence). A sentence
-  made of words editors keep scores low, one full of MT-ese or of word pairs they rewrite
-  scores high. This is the strongest single signal.
-* **fluency** from word and word-pair frequencies (the English unigram and bigram lists
-  shipped in the ``symspellpy`` wheel): unknown-word rates, rarity, word pairs that should
-  be frequent but are absent, a backoff bigram language model, function-word balance;
-* **repetition** (repeated words and n-grams, loops), **fragments** (no final
-  punctuation, lower-case start, very short), **wrong script** (share of non-Latin
-  letters), **unbalanced quotes and brackets**, odd punctuation, digits;
-* **findings** of the rule packs, counted by rule id and dotted prefix. The rule packs
-  rarely fire on MLQE-PE, so rules without enough support there keep a prior weight stated
-  in the model (``meta.key_priors``); boilerplate, grammar-checker (Harper, LanguageTool)
-  and readability findings never count: the score is the same whatever ``--grammar`` is,
-  and scraped captions are not language garble.
-
-Every numeric feature enters through a monotone non-decreasing piecewise-linear function
-(knots at training quantiles, non-negative steps), oriented so that larger is more
-suspicious: plain style (short common words, simple sentences) never raises a score. The
-fitted functions are plain JSON in ``repair/data/score_model.json`` (written by
-``benchmarks/fit_score.py``); evaluating the model needs nothing but Python.
-
-The scale is linear in the model's prediction: 0 where a quarter of the 35,000 training
-translations lie (raw MT that looks this clean or cleaner), 100 at the worst half percent
-of them; clipped to 0..100.
-
-Paragraph and document scores weight the worst sentences: the mean of a length-weighted
-cubic mean and the mean of the worst fifth of the sentences (see :func:`aggregate`), plus
-the **findings term** (see :func:`finding_points`): every finding of the rule packs and the
-encoding check in the paragraph or document, boilerplate and duplicates included, adds
-points by severity per 100 words. The sentence model alone tells clean English from machine
-translation only weakly (it ranks translations by post-editing effort, and reads vocabulary
-that MT often gets wrong, digits and dialogue punctuation as risk: clean 300-word documents
-average 30, MLQE-PE dev MT documents 36); the findings are what separates garbled text from
-clean text, so they weigh at document level whatever the sentences say.
-"""
+"""Features of the garble score: the lexicon, the edit-rate table and each sentence's features
+(see the package docstring, :mod:`repair.score`)."""
 from __future__ import annotations
 
-import bisect
 import functools
-import json
 import math
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
-from typing import Any, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Iterable, Sequence
 
-from . import readability as rd
-from .checks.registry import UNSCORED_SOURCES
-from .model import Finding, Span
+from .. import readability as rd
+from ..checks.registry import UNSCORED_SOURCES
+from ..model import Finding
 # words, and words and single punctuation marks (as the edit-rate table was counted)
-from .text import TOKEN_OR_MARK_RE as _RATE_TOKEN
-from .text import TOKEN_RE as _TOKEN
+from ..text import TOKEN_OR_MARK_RE as _RATE_TOKEN
+from ..text import TOKEN_RE as _TOKEN
 
-DATA = os.path.join(os.path.dirname(__file__), "data")
+DATA = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data")
 MODEL_PATH = os.path.join(DATA, "score_model.json")
 RATES_PATH = os.path.join(DATA, "edit_rates.tsv")
 
@@ -134,7 +85,7 @@ def lexicon() -> Lexicon:
     """English word and word-pair frequencies from the symspellpy wheel (82,765 words from
     Google Books n-grams; 242,342 frequent word pairs), read once per process and shared
     with :mod:`repair.lexicon`."""
-    from . import lexicon as english
+    from .. import lexicon as english
 
     unigrams, bigrams = english.frequencies(), english.pair_counts()
     if not unigrams or not bigrams:
@@ -233,7 +184,7 @@ def edit_rates(path: str = RATES_PATH) -> EditRates:
 def _repeat_rule():
     """The built-in ``mt.repeated-phrase`` rule: what it allows ("had had", "Walla Walla")
     is not repetition to the score either."""
-    from .rulebook import rules_for
+    from ..rulebook import rules_for
 
     return next((r for r in rules_for() if r.id == "mt.repeated-phrase"), None)
 
@@ -397,214 +348,3 @@ def sentence_features(text: str, findings: Iterable[Finding] = (), lex: Lexicon 
     feats.update(edit_rate_features(rate_keys(text, lex), rates))
     feats.update(finding_features(findings))
     return feats
-
-
-# --- model --------------------------------------------------------------------------------
-
-
-def _interp(xs: Sequence[float], ys: Sequence[float], x: float) -> float:
-    if x <= xs[0]:
-        return ys[0]
-    if x >= xs[-1]:
-        return ys[-1]
-    i = bisect.bisect_right(xs, x)
-    x0, x1 = xs[i - 1], xs[i]
-    return ys[i - 1] + (ys[i] - ys[i - 1]) * (x - x0) / (x1 - x0) if x1 > x0 else ys[i]
-
-
-@dataclass(frozen=True)
-class Model:
-    """``pred = intercept + sum(f_name(x_name)) + sum(weight[key] * value)``: each ``f`` is
-    piecewise linear through the points ``numeric[name] = {"x": [...], "y": [...]}``
-    (constant outside them); finding keys enter linearly. ``score`` is
-    ``100 * calibrate(text part)`` clipped to 0..100, plus the findings' part in points."""
-
-    intercept: float
-    numeric: dict[str, dict[str, list[float]]]
-    keys: dict[str, float]
-    meta: dict[str, Any] = field(default_factory=dict)
-    calibration: tuple[tuple[float, float], ...] = ()  # (prediction, 0..1), increasing
-
-    def predict_text(self, feats: dict[str, float]) -> float:
-        """The prediction from the numeric (text) features alone."""
-        total = self.intercept
-        for name, spec in self.numeric.items():
-            total += _interp(spec["x"], spec["y"], feats.get(name, 0.0))
-        return total
-
-    def predict_findings(self, feats: dict[str, float]) -> float:
-        """The findings' share of the prediction (finding keys enter linearly)."""
-        total = 0.0
-        for key, w in self.keys.items():
-            value = feats.get(key)
-            if value:
-                total += w * value
-        return total
-
-    def predict(self, feats: dict[str, float]) -> float:
-        return self.predict_text(feats) + self.predict_findings(feats)
-
-    def calibrate(self, pred: float) -> float:
-        """Piecewise-linear, monotone map from the prediction to 0..1 (clamped at the ends)."""
-        table = self.calibration
-        if not table:
-            return pred
-        return _interp([x for x, _ in table], [y for _, y in table], pred)
-
-    def points_per_unit(self) -> float:
-        """Score points per unit of prediction (the calibration's overall slope)."""
-        (x0, y0), (x1, y1) = self.calibration[0], self.calibration[-1]
-        return 100.0 * (y1 - y0) / (x1 - x0) if len(self.calibration) >= 2 and x1 > x0 else 100.0
-
-    def score(self, feats: dict[str, float]) -> float:
-        """The text's score (0..100), plus the findings' points on top: a finding counts in
-        full even in a sentence that otherwise looks cleaner than the scale's zero."""
-        text = max(0.0, min(100.0, 100.0 * self.calibrate(self.predict_text(feats))))
-        return min(100.0, text + self.points_per_unit() * self.predict_findings(feats))
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> "Model":
-        if data.get("version") != 2:
-            raise ValueError(f"unknown score model version {data.get('version')!r}")
-        return cls(float(data["intercept"]), data["numeric"], data["keys"], data.get("meta", {}),
-                   tuple((float(x), float(y)) for x, y in data.get("calibration", ())))
-
-
-@functools.lru_cache(maxsize=4)
-def load_model(path: str = MODEL_PATH) -> Model:
-    with open(path, encoding="utf-8") as fh:
-        return Model.from_json(json.load(fh))
-
-
-# --- scoring texts ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scored:
-    span: Span
-    score: float
-    words: int
-    boilerplate: bool = False  # inside a boilerplate finding's span (a caption, a credit line)
-
-
-@dataclass(frozen=True)
-class Scores:
-    """Scores of one text: the document, its paragraphs and its sentences (spans into the text).
-
-    ``document`` and each paragraph's score include the findings term (``findings``: the
-    document's share of it, in points)."""
-
-    document: float
-    paragraphs: tuple[Scored, ...]
-    sentences: tuple[Scored, ...]
-    findings: float = 0.0
-
-
-BOILERPLATE_WEIGHT = 0.2  # a boilerplate sentence's weight in a score next to other sentences
-
-
-def aggregate(items: Sequence[Scored]) -> float:
-    """A score for several sentences that weights the worst ones: the mean of a cubic mean
-    (each sentence weighted by its length, at least 5 words, so a one-word fragment still
-    counts) and the mean of the worst fifth of the sentences (at least one).
-
-    Sentences inside boilerplate findings (captions, credit lines that survived repair) are
-    not language garble: next to other sentences they weigh ``BOILERPLATE_WEIGHT`` in the
-    mean and never count among the worst."""
-    if not items:
-        return 0.0
-    mixed = any(s.boilerplate for s in items) and not all(s.boilerplate for s in items)
-    weights = [max(5, s.words) * (BOILERPLATE_WEIGHT if mixed and s.boilerplate else 1.0) for s in items]
-    cubic = (sum(w * s.score ** 3 for w, s in zip(weights, items)) / sum(weights)) ** (1 / 3)
-    pool = [s.score for s in items if not (mixed and s.boilerplate)]
-    worst = sorted(pool, reverse=True)[:max(1, math.ceil(len(pool) / 5))]
-    return 0.5 * cubic + 0.5 * sum(worst) / len(worst)
-
-
-def _overlapping(span: Span, findings: Sequence[Finding]) -> list[Finding]:
-    out = []
-    for f in findings:
-        if f.span.start < span.end and span.start < f.span.end:
-            out.append(f)
-        elif f.span.start == f.span.end and span.start <= f.span.start < span.end:
-            out.append(f)
-    return out
-
-
-def score_text(text: str, findings: Sequence[Finding] = (), model: Model | None = None,
-               units: Sequence[Span] | None = None) -> Scores:
-    """Score ``text`` given its ``findings`` (spans into ``text``, e.g. ``repair.analyse(text).findings``).
-
-    ``units`` are the paragraphs (default :func:`repair.readability.paragraph_spans`).
-    """
-    model = model or load_model()
-    lex = lexicon()
-    rates = edit_rates()
-    if units is None:
-        units = rd.paragraph_spans(text)
-    sentences: list[Scored] = []
-    paragraphs: list[Scored] = []
-    for unit in units:
-        inner: list[Scored] = []
-        chunk = text[unit.start:unit.end]
-        for s in rd.sentence_spans(chunk):
-            span = s.shift(unit.start)
-            sentence = text[span.start:span.end]
-            near = _overlapping(span, findings)
-            feats = sentence_features(sentence, near, lex, rates)
-            boiler = any(f.rule.startswith(IGNORED_PREFIXES) for f in near)
-            inner.append(Scored(span, model.score(feats), int(feats["n_words"]), boiler))
-        if not inner:
-            continue
-        sentences.extend(inner)
-        words = sum(s.words for s in inner)
-        extra = finding_points(_overlapping(unit, findings), words)
-        paragraphs.append(Scored(unit, min(100.0, aggregate(inner) + extra), words))
-    extra = finding_points(findings, sum(s.words for s in sentences)) if sentences else 0.0
-    return Scores(min(100.0, aggregate(sentences) + extra), tuple(paragraphs), tuple(sentences), extra)
-
-
-def _readability_findings(text: str) -> list[Finding]:
-    from .checks.readability import sentence_outliers
-
-    return sentence_outliers(text)
-
-
-def findings_for_score(text: str, result=None) -> tuple[Finding, ...]:
-    """``result``'s findings, plus the readability check's when the pipeline did not run it."""
-    findings = tuple(result.findings) if result is not None else ()
-    if not any(f.source == "readability" for f in findings):
-        findings += tuple(_readability_findings(text))
-    return findings
-
-
-def metrics_for(text: str, result=None, per_sentence: bool = False, findings: Sequence[Finding] | None = None
-                ) -> dict[str, Any]:
-    """The figures ``score --format json`` and ``check --metrics`` put under a file's ``metrics``:
-    ``garble_score`` (document), ``readability`` (textstat's document figures) and
-    ``paragraphs`` (each paragraph's span, score, words and first words).
-
-    ``result`` is the :class:`repair.pipeline.Result` of ``text`` (its findings feed the
-    score); readability findings are added when ``result`` has none of its own.
-    """
-    if findings is None:
-        findings = findings_for_score(text, result)
-    units = rd.paragraph_spans(text)
-    scores = score_text(text, findings, units=units)
-    read = rd.metrics(text, units=[p.span for p in scores.paragraphs], per_sentence=False)
-    paragraphs = []
-    for p, r in zip(scores.paragraphs, read["paragraphs"]):
-        paragraphs.append({"start": p.span.start, "end": p.span.end, "garble_score": round(p.score, 1),
-                           "words": p.words, "flesch": r["flesch"], "grade": r["grade"],
-                           "first_words": first_words(text[p.span.start:p.span.end])})
-    out: dict[str, Any] = {"garble_score": round(scores.document, 1), "readability": read["document"],
-                           "paragraphs": paragraphs}
-    if per_sentence:
-        out["sentences"] = [{"start": s.span.start, "end": s.span.end, "garble_score": round(s.score, 1),
-                             "words": s.words} for s in scores.sentences]
-    return out
-
-
-def first_words(text: str, limit: int = 8) -> str:
-    parts = text.split()
-    return " ".join(parts[:limit]) + (" …" if len(parts) > limit else "")
