@@ -632,3 +632,13 @@ def metrics_for(text: str, result=None, per_sentence: bool = False, findings: Se
 def first_words(text: str, limit: int = 8) -> str:
     parts = text.split()
     return " ".join(parts[:limit]) + (" …" if len(parts) > limit else "")
+
+
+# --- sentence findings (repair/checks/garble.py) -------------------------------------------
+
+
+def sentence_text_score(sentence: str, model: Model | None = None) -> float:
+    """One sentence's score from its text alone (no findings: the ``mt.garbled-sentence``
+    check flags sentences by this, and its findings never count in the score)."""
+    lex = lexicon()
+    return (model or load_model()).score(sentence_features(sentence, (), lex, edit_rates()))
