@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from ..model import Finding, Span
 from ..options import Options
@@ -40,30 +39,34 @@ RULES = {
 
 MIN_WORDS = 6          # shorter ones are labels, headings, replies: too little text to judge
 MIN_LETTER_SHARE = 0.6  # letters among non-space characters: below it, code, tables, formulas
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_FINAL = re.compile(r"""[.!?…]["'”’»)\]]*\s*$""")
-_LIST_START = re.compile(r"^\s*(?:[-*•·–—>#|]|\d+[.)]\s|[a-z][.)]\s|\(\w{1,3}\)\s)")
-_CODE = re.compile(r"[{}=<>`]|\w\(|\w_\w|://|\\\w")
+
+
+@functools.lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    """Words, final punctuation, list markers, code (compiled on first use: this module is
+    imported on every start-up, with --grammar none too)."""
+    return (re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*"), re.compile(r"""[.!?…]["'”’»)\]]*\s*$"""),
+            re.compile(r"^\s*(?:[-*•·–—>#|]|\d+[.)]\s|[a-z][.)]\s|\(\w{1,3}\)\s)"),
+            re.compile(r"[{}=<>`]|\w\(|\w_\w|://|\\\w"))
 
 
 def is_prose(sentence: str) -> bool:
     """Whether ``sentence`` is running prose the check may judge (see the module docstring)."""
-    words = _WORD.findall(sentence)
-    if len(words) < MIN_WORDS or not _FINAL.search(sentence):
+    word, final, list_start, code = _patterns()
+    if len(word.findall(sentence)) < MIN_WORDS or not final.search(sentence):
         return False
-    if _LIST_START.match(sentence):
+    if list_start.match(sentence):
         return False
     lines = [ln for ln in sentence.splitlines() if ln.strip()]
-    if len(lines) > 1 and (any(_LIST_START.match(ln) for ln in lines) or len(lines) >= 3):
+    if len(lines) > 1 and (any(list_start.match(ln) for ln in lines) or len(lines) >= 3):
         return False
-    if _CODE.search(sentence):
+    if code.search(sentence):
         return False
     visible = [c for c in sentence if not c.isspace()]
     return sum(c.isalpha() for c in visible) >= MIN_LETTER_SHARE * len(visible)
 
 
-@dataclass(frozen=True)
-class Thresholds:
+class Thresholds(NamedTuple):
     info: float
     warning: float
 
@@ -108,9 +111,8 @@ def garbled_sentences(text: str, limits: Thresholds | None = None) -> list[Findi
     return found
 
 
-@dataclass(frozen=True)
 class GarbleCheck:
-    name: str = "garble"
+    name = "garble"
     scope: Literal["paragraph", "document"] = "paragraph"
 
     def check(self, text: str, options: Options) -> list[Finding]:
