@@ -490,8 +490,12 @@ def main() -> None:
     Path(args.out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
     from repair.score import edit_rates
 
-    edit_rates.cache_clear()  # the thresholds score with the new tables
-    write_thresholds(Path(args.out))
+    if Path(args.rates_out).resolve() == RATES_OUT.resolve():
+        edit_rates.cache_clear()  # the thresholds score with the new tables
+        write_thresholds(Path(args.out))
+    else:  # the score reads its tables from repair/data only
+        print("mt.garbled-sentence thresholds not refitted: install the tables in repair/data, then run "
+              "fit_score.py --thresholds-only", file=sys.stderr)
     print(f"wrote {args.out}: {len(numeric)} numeric features, {len(keys)} finding keys, alpha {alpha:g}; "
           f"{args.rates_out}: {len(rates.unigrams)} tokens, {len(rates.bigrams)} pairs")
 

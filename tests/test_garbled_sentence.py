@@ -134,3 +134,21 @@ def test_check_reports_it_on_the_default_path(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "repair.cli", "check", "--grammar", "none", "--format", "json",
                            str(path)], capture_output=True, text=True)
     assert RULE not in proc.stdout
+
+
+def test_article_shapes_of_translation_from_languages_without_articles():
+    from repair.score import text_features
+
+    chain = text_features("The decision of the head of the department of the ministry was made on Monday.")
+    plain = text_features("Anna Berg met her brother in Tartu, and they walked home together.")
+    assert chain["of_chain"] == 2.0 and plain["of_chain"] == 0.0
+    assert chain["the_rate"] > 0.25 and plain["the_rate"] == 0.0
+    assert plain["short_no_name"] == 0.0  # it names someone
+    assert text_features("Where you sleep, there you lie down.")["short_no_name"] == 1.0
+    # the shipped model uses them (fitted on MLQE-PE train), each monotone non-decreasing
+    model = load_model()
+    for name in ("the_rate", "of_chain", "short_no_name"):
+        if name in model.numeric:
+            ys = model.numeric[name]["y"]
+            assert ys == sorted(ys)
+    assert set(model.numeric) & {"the_rate", "of_chain", "short_no_name"}
