@@ -152,7 +152,7 @@ def test_toy_that_is_not_a_grammar_back_end_always_runs(toy):
 def test_the_builtin_sources_are_derived_as_before():
     assert registry.grammar_choices() == ("harper", "languagetool", "none")
     assert set(registry.GRAMMAR_SOURCES) == {"harper", "languagetool"}
-    assert set(registry.UNSCORED_SOURCES) == {"harper", "languagetool", "readability"}
+    assert set(registry.UNSCORED_SOURCES) == {"harper", "languagetool", "readability", "garble"}
     assert [registry.rank(s) for s in ("rules", "languagetool", "harper", "ftfy", "readability", "ungarble")] \
         == [3, 2, 1, 4, 4, 4]
     assert [c.name for c in registry.build(Options(grammar="none"))] == ["rules", "rules", "readability"]

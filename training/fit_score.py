@@ -37,6 +37,14 @@ sentences in each of ro-en, et-en, ne-en, si-en, ru-en).
    finding); boilerplate, grammar-checker and readability findings never count.
 4. **Scale.** 0 at the 25th percentile of the training predictions of machine translation,
    100 at the 99.5th.
+5. **Sentence findings** (``mt.garbled-sentence``, :mod:`repair.checks.garble`): the
+   thresholds on a sentence's text-only score, stored in ``meta.sentence_findings``. Fitted
+   on the train post-edits (edited English: what must stay quiet): ``info`` is the lowest
+   whole score at which the prose sentences of the post-edits carry at most
+   ``INFO_CLEAN_RATE`` findings per 1,000 words, ``warning`` the lowest at which they carry
+   at most ``WARNING_CLEAN_RATE``. (Clean prose of other kinds fires about twice as often
+   as post-edits at the same score, hence half the 0.1 per 1,000 words of the target.)
+   ``--thresholds-only`` refits them for the shipped model.
 
 The ridge penalty is chosen by 5-fold cross-validation on train (mean over pairs of the
 Spearman correlation with HTER). Needs numpy (training only). Skips when
@@ -78,6 +86,8 @@ KEY_PRIORS = {
     "rule:mt.stray-period": 10.0, "rule:script.foreign-run": 25.0, "rule:script.mixed-word": 20.0,
     "rule:encoding.mojibake": 40.0, "rule:encoding.lossy-mojibake": 40.0, "rule:quotes.unbalanced": 10.0,
 }
+INFO_CLEAN_RATE = 0.04     # mt.garbled-sentence info findings per 1,000 words of train post-edits, at most
+WARNING_CLEAN_RATE = 0.01  # ... warning findings
 OUT = data.ROOT / "repair" / "data" / "score_model.json"
 RATES_OUT = data.ROOT / "repair" / "data" / "edit_rates.tsv"
 
@@ -356,6 +366,53 @@ def write_rates(rates, path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def sentence_thresholds(rows, model) -> dict:
+    """``meta.sentence_findings``: the info and warning thresholds of ``mt.garbled-sentence``
+    (step 5 of the module docstring), from the train post-edits, with train figures."""
+    from repair.checks.garble import is_prose
+    from repair.score import sentence_text_score
+    from repair.text import split_sentences
+
+    def prose_scores(text):
+        return [sentence_text_score(text[s.start:s.end], model) for s in split_sentences(text)
+                if is_prose(text[s.start:s.end])]
+
+    pe = [prose_scores(r["pe"]) for r in rows]
+    words = sum(len(r["pe"].split()) for r in rows)
+    flat = sorted((v for sc in pe for v in sc), reverse=True)
+
+    def lowest(rate):
+        allowed = int(rate * words / 1000)  # this many findings at most
+        return float(math.floor(flat[allowed]) + 1) if allowed < len(flat) else 0.0
+
+    info, warning = lowest(INFO_CLEAN_RATE), lowest(WARNING_CLEAN_RATE)
+    mt = [max(prose_scores(r["text"]), default=0.0) for r in rows]
+    share = {}
+    for pair in data.PAIRS:
+        idx = [i for i, r in enumerate(rows) if r["pair"] == pair]
+        flagged = [i for i in idx if mt[i] >= info]
+        mean = sum(rows[i]["hter"] for i in idx) / len(idx)
+        share[pair] = {"flagged": round(len(flagged) / len(idx), 4),
+                       "hter_ratio": round(sum(rows[i]["hter"] for i in flagged) / len(flagged) / mean, 3)
+                       if flagged else None}
+    return {"info": info, "warning": warning,
+            "fitted_on": f"MLQE-PE train post-edits ({words} words): at most {INFO_CLEAN_RATE} (info) and "
+                         f"{WARNING_CLEAN_RATE} (warning) findings per 1,000 words",
+            "train_mt": share}
+
+
+def write_thresholds(path: Path) -> None:
+    """Refit ``meta.sentence_findings`` of the model at ``path`` (``--thresholds-only``)."""
+    from repair.score import Model
+
+    model_json = json.loads(path.read_text(encoding="utf-8"))
+    spec = sentence_thresholds(data.mlqe("train"), Model.from_json(model_json))
+    model_json["meta"]["sentence_findings"] = spec
+    path.write_text(json.dumps(model_json, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {path}: mt.garbled-sentence info >= {spec['info']:g}, warning >= {spec['warning']:g}; "
+          f"train MT flagged {spec['train_mt']}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--cv-only", action="store_true")
@@ -364,7 +421,12 @@ def main() -> None:
     ap.add_argument("--alphas", default=",".join(str(a) for a in ALPHAS))
     ap.add_argument("--post-edits", type=float, default=POST_EDITS, metavar="SHARE",
                     help=f"share of the post-edits added as edited English (default {POST_EDITS})")
+    ap.add_argument("--thresholds-only", action="store_true",
+                    help="only refit the mt.garbled-sentence thresholds of the model at --out")
     args = ap.parse_args()
+    if args.thresholds_only:
+        write_thresholds(Path(args.out))
+        return
     import numpy as np
 
     t0 = time.time()
@@ -428,6 +490,14 @@ def main() -> None:
     rates = rates_from(edits, rows, idx)
     write_rates(rates, Path(args.rates_out))
     Path(args.out).write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    from repair.score import edit_rates
+
+    if Path(args.rates_out).resolve() == RATES_OUT.resolve():
+        edit_rates.cache_clear()  # the thresholds score with the new tables
+        write_thresholds(Path(args.out))
+    else:  # the score reads its tables from repair/data only
+        print("mt.garbled-sentence thresholds not refitted: install the tables in repair/data, then run "
+              "fit_score.py --thresholds-only", file=sys.stderr)
     print(f"wrote {args.out}: {len(numeric)} numeric features, {len(keys)} finding keys, alpha {alpha:g}; "
           f"{args.rates_out}: {len(rates.unigrams)} tokens, {len(rates.bigrams)} pairs")
 

@@ -21,6 +21,9 @@ what clean English looks like. Features (see :func:`sentence_features`):
 * **repetition** (repeated words and n-grams, loops), **fragments** (no final
   punctuation, lower-case start, very short), **wrong script** (share of non-Latin
   letters), **unbalanced quotes and brackets**, odd punctuation, digits;
+* **article shapes** (:func:`article_features`): the share of "the", genitive chains and
+  short sentences without a name, the marks of translation from languages without articles
+  (added for ru-en, whose worst rows are word-by-word renderings of proverbs);
 * **findings** of the rule packs, counted by rule id and dotted prefix. The rule packs
   rarely fire on MLQE-PE, so rules without enough support there keep a prior weight stated
   in the model (``meta.key_priors``); boilerplate, grammar-checker (Harper, LanguageTool)
@@ -55,11 +58,11 @@ text: sentences, paragraphs, document); the JSON figures a report shows are buil
 from __future__ import annotations
 
 from .features import (  # noqa: F401
-    DATA, EditRates, FINDING_MAX_POINTS, FINDING_MIN_WORDS, FINDING_POINTS, IGNORED_PREFIXES, IGNORED_SOURCES, Lexicon, MODEL_PATH, RATES_PATH, _ARTICLES, _AUXILIARIES, _FINAL_PUNCT, _ODD_PUNCT, _OPEN_CLOSE, _PLAIN_PUNCT, _RATE_PUNCT, _RATE_TOKEN, _TOKEN, _is_latin_letter, _repeat_rule, counts_in_document, edit_rate_features, edit_rates, finding_features, finding_keys, finding_points, legitimate_repeat, lexicon, rate_key, rate_keys, read_rates, sentence_features, text_features,
+    DATA, EditRates, FINDING_MAX_POINTS, FINDING_MIN_WORDS, FINDING_POINTS, IGNORED_PREFIXES, IGNORED_SOURCES, Lexicon, MODEL_PATH, RATES_PATH, _ARTICLES, _AUXILIARIES, _FINAL_PUNCT, _ODD_PUNCT, _OPEN_CLOSE, _PLAIN_PUNCT, _RATE_PUNCT, _RATE_TOKEN, _TOKEN, _is_latin_letter, _repeat_rule, counts_in_document, edit_rate_features, edit_rates, finding_features, finding_keys, finding_points, legitimate_repeat, lexicon, rate_key, rate_keys, read_rates, sentence_features, text_features, article_features,
 )
 from .model import (  # noqa: F401
     Model, _interp, load_model,
 )
 from .aggregation import (  # noqa: F401
-    BOILERPLATE_WEIGHT, Scored, Scores, _overlapping, _readability_findings, aggregate, findings_for_score, score_text,
+    BOILERPLATE_WEIGHT, Scored, Scores, _overlapping, _readability_findings, aggregate, findings_for_score, score_text, sentence_text_score,
 )

@@ -112,3 +112,9 @@ def findings_for_score(text: str, result=None) -> tuple[Finding, ...]:
     if not any(f.source == "readability" for f in findings):
         findings += tuple(_readability_findings(text))
     return findings
+
+
+def sentence_text_score(sentence: str, model: Model | None = None) -> float:
+    """One sentence's score from its text alone (no findings: the ``mt.garbled-sentence``
+    check flags sentences by this, and its findings never count in the score)."""
+    return (model or load_model()).score(sentence_features(sentence, (), lexicon(), edit_rates()))

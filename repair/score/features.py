@@ -328,7 +328,23 @@ def text_features(text: str, lex: Lexicon | None = None) -> dict[str, float]:
     f["multi_sent"] = float(len(re.findall(r"[.!?]\s+[A-Z]", stripped)))
     c = rd.counts(text, sentences=1)
     f["syll_high"] = max(0.0, c.syllables_estimate / c.words - 1.5) if c.words >= 4 else 0.0
+    f.update(article_features(words, lower))
     return f
+
+
+_OF_CHAIN = frozenset(("of", "the", "a", "an"))
+
+
+def article_features(words: Sequence[str], lower: Sequence[str]) -> dict[str, float]:
+    """Shapes of translation from languages without articles (ru, et): the share of "the"
+    among the words, chains of genitives ("the decision of the head of the department of"),
+    and short sentences without a name (proverbs and sayings, which MT renders word by word)."""
+    n = len(lower)
+    the = sum(1 for w in lower if w == "the")
+    chains = sum(1 for i in range(2, n - 1) if lower[i] == "of" and "of" in lower[max(0, i - 4):i])
+    names = sum(1 for t in words[1:] if t[0].isupper())
+    return {"the_rate": the / n if n >= 4 else 0.0, "of_chain": float(chains),
+            "short_no_name": 1.0 if 3 <= n <= 14 and not names else 0.0}
 
 
 def finding_features(findings: Iterable[Finding]) -> dict[str, float]:
