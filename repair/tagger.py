@@ -94,7 +94,12 @@ def _add(out: list, text: str, a: int, b: int) -> None:
 
 def token_spans(text: str, sentence: Span) -> list[Span]:
     """The tokens of one sentence of ``text``, as spans of ``text`` (the tokenizer seam)."""
-    return [Span(m.start(), m.end()) for m in _TOKEN.finditer(text, sentence.start, sentence.end)]
+    return [Span(a, b) for a, b in token_offsets(text, sentence)]
+
+
+def token_offsets(text: str, sentence: Span) -> list[tuple[int, int]]:
+    """:func:`token_spans` as (start, end) pairs (cheaper)."""
+    return [m.span() for m in _TOKEN.finditer(text, sentence.start, sentence.end)]
 
 
 # ---------------------------------------------------------------------------------- the model
@@ -120,6 +125,7 @@ class Tagger:
         self._weights: dict[str, list[int] | None] = {
             f: [int(x) for x in v.split(",")] for f, v in self._db.execute("SELECT f, v FROM t")}
         self._grouped: dict[str, str] = {}
+        self._known: dict[str, bool] = {}
 
     @staticmethod
     def _normalize(word: str) -> str:
@@ -197,8 +203,11 @@ class Tagger:
                             for k in range(0, len(row), 2):
                                 scores[row[k]] += row[k + 1]
                     # NLTK breaks ties by the label (max over (score, label))
-                    best = max(self._order, key=lambda c: (scores[c], self.classes[c]))
-                    tag = self.classes[best]
+                    top = max(scores)
+                    if scores.count(top) == 1:
+                        tag = self.classes[scores.index(top)]
+                    else:
+                        tag = max(self.classes[c] for c in range(ncls) if scores[c] == top)
                 out.append(tag)
                 prev2, prev = prev, tag
         return out
@@ -225,6 +234,17 @@ class Tagger:
                 got = next((found[k] for k in (w.lower() + "\t" + v for v in _VERB_TAGS) if k in found), None)
             out.append(got or (w if x.startswith("NNP") else w.lower()))
         return out
+
+    def known(self, word: str, upos: str) -> bool:
+        """Is ``word`` (lower-cased) a lemma the treebank has under ``upos`` (VERB, NOUN, ADJ,
+        ADV)? "see" is a verb, "seen" and "seldom" are not."""
+        key = upos + "\t" + word.lower()
+        got = self._known.get(key)
+        if got is None:
+            with self._lock:
+                got = self._known[key] = self._db.execute(
+                    "SELECT 1 FROM lex WHERE k=?", (key,)).fetchone() is not None
+        return got
 
     def tag(self, words: Sequence[str]) -> list[Tag]:
         joint = self.joint(words)
@@ -269,6 +289,29 @@ def tag(words: Sequence[str]) -> list[Tag]:
     if not words:
         return []
     return model().tag([_model_word(w) for w in words])
+
+
+_LEXICON: dict[str, bool] = {}
+_lexicon_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon_db() -> sqlite3.Connection:
+    uri = MODEL_FILE.resolve().as_uri() + "?mode=ro&immutable=1"
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+
+
+def known(word: str, upos: str) -> bool:
+    """Is ``word`` (lower-cased) a lemma the treebank has under ``upos`` (VERB, NOUN, ADJ,
+    ADV)? "see" is a verb, "seen" and "seldom" are not. Reads the model file's lexicon table
+    alone: the tagger's weights are not loaded for it."""
+    key = upos + "\t" + _model_word(word).lower()
+    got = _LEXICON.get(key)
+    if got is None:
+        with _lexicon_lock:
+            got = _LEXICON[key] = _lexicon_db().execute(
+                "SELECT 1 FROM lex WHERE k=?", (key,)).fetchone() is not None
+    return got
 
 
 def tag_sentence(text: str, sentence: Span, index: int = 0) -> list[Token]:

@@ -24,7 +24,7 @@ def found(rule, text):
 
 def test_grammar_rules_are_token_rules_and_never_safe():
     ids = {r.id for r in GRAMMAR}
-    assert ids == {"grammar.det-det", "grammar.modal-to", "grammar.modal-verb-form", "grammar.have-base-form",
+    assert ids == {"grammar.det-det", "grammar.modal-to", "grammar.modal-of", "grammar.modal-verb-form", "grammar.have-base-form",
                    "grammar.subject-verb", "grammar.singular-det-plural-noun",
                    "grammar.plural-det-singular-noun"}
     assert all(r.KIND == "tokens" and r.safety in ("flag", "suggest") for r in GRAMMAR)
@@ -33,7 +33,7 @@ def test_grammar_rules_are_token_rules_and_never_safe():
 @pytest.mark.parametrize("text, rule_id, span, suggestion", [
     ("They can goes home.", "grammar.modal-verb-form", "can goes", "can go"),
     ("We should went there.", "grammar.modal-verb-form", "should went", "should go"),
-    ("It should of been found.", "grammar.modal-verb-form", "should of", "should have"),
+    ("It should of been found.", "grammar.modal-of", "should of", "should have"),
     ("You must to go now.", "grammar.modal-to", "must to go", "must go"),
     ("She has go to school.", "grammar.have-base-form", "has go", None),
     ("The results shows a trend.", "grammar.subject-verb", "results shows", None),

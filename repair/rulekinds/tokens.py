@@ -11,6 +11,8 @@ of clauses joined by ``&``, all of which must hold:
 - ``lemma:REGEX``: its lemma (case-insensitive); ``tag:REGEX``: its Penn Treebank tag (``NNS``,
   ``VBZ``, ``MD``); ``upos:REGEX``: its Universal tag (``NOUN``, ``AUX``); both case-sensitive;
 - ``lemma:=``: the token is its own lemma (case-insensitive): a base form, "see" but not "seen";
+- ``is:VERB`` (or ``NOUN``, ``ADJ``, ``ADV``): the token's text, lower-cased, is a lemma the
+  treebank has under that Universal tag ("see" is a verb, "seen" and "seldom" are not);
 - ``!`` before a clause negates it (``tag:NNS&!word:data|news``): an exception;
 - a prefix ``?`` (0 or 1 token), ``*`` (0 to 8) or ``{m,n}`` repeats the element;
 - ``^`` alone, as the first element, anchors the match at the sentence start; ``$`` alone,
@@ -38,9 +40,10 @@ from .. import tagger
 from ..model import Finding, Span
 from .base import Facts, Rule, casefold, kind, param, preserve_case
 
-FIELDS = ("word", "lemma", "tag", "upos")
+FIELDS = ("word", "lemma", "tag", "upos", "is")
+LEXICON = ("VERB", "NOUN", "ADJ", "ADV")
 MAX_REPEAT = 8
-_LITERALS = re.compile(r"(?:\(\?i\))?([a-z']+(?:\|[a-z']+)*)")
+_LITERALS = re.compile(r"(?:\(\?i\))?([A-Za-z']+(?:\|[A-Za-z']+)*)|\(\?-i:([A-Za-z']+(?:\|[A-Za-z']+)*)\)")
 _SAME = re.compile("=")  # stands for ``lemma:=``
 _PLACEHOLDER = re.compile(r"\{(\d)(?:\.(lemma))?\}")
 
@@ -60,14 +63,22 @@ class Element:
     anchor: str = ""  # "^" or "$": zero-width, at the sentence's start or end
 
     def words_ok(self, word: str) -> bool:
-        """Do the word clauses hold? (what can be known before tagging)"""
+        """Do the word and ``is:`` clauses hold? (what can be known before tagging: ``is:``
+        asks the model file's lexicon, which does not load the tagger)"""
         for c in self.clauses:
             if c.field == "word" and (c.regex.fullmatch(word) is None) != c.negated:
+                return False
+        for c in self.clauses:
+            if c.field == "is" and tagger.known(word, c.regex.pattern) == c.negated:
                 return False
         return True
 
     def ok(self, tok: tagger.Token) -> bool:
         for c in self.clauses:
+            if c.field == "is":
+                if tagger.known(tok.text, c.regex.pattern) == c.negated:
+                    return False
+                continue
             if c.regex is _SAME:
                 if (tok.lemma.casefold() == tok.text.casefold()) == c.negated:
                     return False
@@ -110,6 +121,11 @@ def parse_sequence(source: str, what: str) -> tuple[Element, ...]:
             field, sep, rx = part.partition(":")
             if not sep or field not in FIELDS:
                 field, rx = "word", part
+            if field == "is":
+                if rx not in LEXICON:
+                    raise ValueError(f"{what}: is:{rx} in element {n + 1}: use one of {', '.join(LEXICON)}")
+                clauses.append(Clause(field, re.compile(rx), negated))
+                continue
             if field == "lemma" and rx == "=":
                 clauses.append(Clause(field, _SAME, negated))
                 continue
@@ -127,13 +143,40 @@ def parse_sequence(source: str, what: str) -> tuple[Element, ...]:
 
 
 @functools.lru_cache(maxsize=8)
-def _split(text: str) -> tuple[tuple[tuple[Span, ...], tuple[str, ...]], ...]:
-    """Each sentence of ``text`` as its token spans and words (shared by the rules)."""
+def _split(text: str) -> tuple[tuple[tuple[tuple[int, int], ...], tuple[str, ...], str, dict], ...]:
+    """Each sentence of ``text`` as its token offsets, its words, the words joined by (and
+    ending in) line breaks, and the index of the token at each offset of that string (shared
+    by the rules)."""
     out = []
     for sent in tagger.sentence_spans(text):
-        spans = tuple(tagger.token_spans(text, sent))
-        out.append((spans, tuple(text[t.start:t.end] for t in spans)))
+        offsets = tuple(tagger.token_offsets(text, sent))
+        words = tuple(text[a:b] for a, b in offsets)
+        at, pos = {}, 0
+        for i, w in enumerate(words):
+            at[pos] = i
+            pos += len(w) + 1
+        out.append((offsets, words, "\n".join(words) + "\n", at))
     return tuple(out)
+
+
+def quick_regex(elems: Sequence[Element]) -> re.Pattern | None:
+    """A regex over a sentence's words joined by (and ending in) line breaks that matches
+    wherever ``elems`` can match: each element's positive word clauses as lookaheads
+    (``^``/``$`` of a clause mean a word's start/end, as in ``fullmatch``); it may match more
+    often, never less. None when it cannot be built."""
+    parts = []
+    for e in elems:
+        if e.anchor:
+            parts.append(r"\A" if e.anchor == "^" else r"\Z")
+            continue
+        body = "".join(f"(?=(?:{c.regex.pattern})\n)" for c in e.clauses
+                       if c.field == "word" and not c.negated) + "[^\n]*\n"
+        parts.append(f"(?:{body}){{{e.low},{e.high}}}")
+    try:
+        # zero-width, so that finditer gives every token where a match can start
+        return re.compile(r"(?:\A|(?<=\n))(?=" + "".join(parts) + ")", re.IGNORECASE | re.MULTILINE)
+    except re.error:
+        return None
 
 
 def match_at(elems: Sequence[Element], toks: Sequence[Any], i: int, ok) -> list[tuple[int, int]] | None:
@@ -212,11 +255,13 @@ class TokenRule(Rule):
                 if c.field == "word" and not c.negated:
                     m = _LITERALS.fullmatch(c.regex.pattern)
                     if m:
-                        self._needs = tuple(sorted(set(m.group(1).split("|"))))
+                        alts = (m.group(1) or m.group(2)).split("|")
+                        self._needs = tuple(sorted({casefold(a) for a in alts}))
                         break
             if self._needs:
                 break
         self._min_tokens = sum(e.low for e in self._elems)
+        self._quick = quick_regex(self._elems)
 
     def precheck(self, text: str, facts: Facts) -> bool:
         if not self._needs:
@@ -228,16 +273,23 @@ class TokenRule(Rule):
 
     def find(self, text: str) -> list[Finding]:
         out: list[Finding] = []
-        for index, (spans, words) in enumerate(_split(text)):
-            if len(spans) < self._min_tokens:
+        for index, (offsets, words, joined, at) in enumerate(_split(text)):
+            if len(words) < self._min_tokens:
                 continue
-            # before tagging: does any start pass every positive word clause?
-            starts = [i for i in range(len(words))
-                      if match_at(self._elems, words, i, Element.words_ok) is not None]
+            # before tagging: a regex of the positive word clauses over the words (in C), then
+            # every word and lexicon clause; the tagger runs only where both pass
+            if self._quick is None:
+                candidates: Any = range(len(words))
+            else:
+                candidates = [at[m.start()] for m in self._quick.finditer(joined)]
+                if not candidates:
+                    continue
+            starts = [i for i in candidates if match_at(self._elems, words, i, Element.words_ok) is not None]
             if not starts:
                 continue
             tags = tagger.tag_words(words)
-            toks = [tagger.Token(s, w, t.xpos, t.upos, t.lemma, index) for s, w, t in zip(spans, words, tags)]
+            toks = [tagger.Token(Span(a, b), w, t.xpos, t.upos, t.lemma, index)
+                    for (a, b), w, t in zip(offsets, words, tags)]
             vetoed = self._vetoed(toks)
             last_end = -1
             for i in starts:

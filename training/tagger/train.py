@@ -11,7 +11,8 @@ Steps (chosen by ``compare.py``, see RESULTS.md):
    (``random.seed(13)``: the same data gives the same model). Its weights are kept in
    ``WORK/nltk.json`` and reused on the next run (delete it to retrain).
 2. Weights with ``|w| < 0.5`` are dropped (chosen on dev: -0.08 points).
-3. A lemma table: the majority train lemma per (form, XPOS) where it differs from the default.
+3. A lemma table: the majority train lemma per (form, XPOS) where it differs from the default,
+   and a lexicon: the lemmas seen as VERB, NOUN, ADJ, ADV (``is:VERB`` in a tokens rule).
 4. Everything goes into one SQLite file read by :mod:`repair.tagger` (stdlib only).
 
 The model is a derived work of UD English EWT and carries its licence, CC BY-SA 4.0
@@ -35,14 +36,27 @@ THRESHOLD = 0.5
 DEFAULT_OUT = ROOT / "repair" / "data" / "tagger.sqlite"
 
 
-def build(weights: dict, tagdict: dict, classes: list, lemmas: dict, out: Path, source: str) -> None:
-    """Write the runtime model (pruned weights, tag dictionary, classes, lemma table)."""
+LEXICON_UPOS = ("VERB", "NOUN", "ADJ", "ADV")
+
+
+def lexicon(train) -> set[str]:
+    """``UPOS\tlemma`` for every lemma the train split has under the open-class tags: what
+    ``is:VERB`` asks in a rule ("see" is a verb's lemma, "seldom" is not)."""
+    return {f"{u}\t{lm.lower()}" for _, upos, _, lemmas, _ in train for u, lm in zip(upos, lemmas)
+            if u in LEXICON_UPOS}
+
+
+def build(weights: dict, tagdict: dict, classes: list, lemmas: dict, out: Path, source: str,
+          lex: set[str] = frozenset()) -> None:
+    """Write the runtime model (pruned weights, tag dictionary, classes, lemma table, lexicon)."""
     model = compare.mini_model(compare.prune(weights, THRESHOLD), tagdict, classes, lemmas)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(".tmp")
     compare.write_sqlite(model, str(tmp))
     import sqlite3
     db = sqlite3.connect(tmp)
+    db.execute("CREATE TABLE lex (k TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.executemany("INSERT INTO lex VALUES (?)", [(k,) for k in sorted(lex)])
     db.execute("INSERT INTO meta VALUES ('about', ?)", (json.dumps({
         "source": source,
         "licence": "CC BY-SA 4.0 (derived from the Universal Dependencies English Web Treebank)",
@@ -73,7 +87,7 @@ def main() -> int:
     with open(args.work / "nltk.json", encoding="utf-8") as fh:
         weights, tagdict, classes = json.load(fh)
     build(weights, tagdict, classes, compare.lemma_table(train), args.out,
-          f"{compare.SPLITS['train']} (UD English EWT)")
+          f"{compare.SPLITS['train']} (UD English EWT)", lexicon(train))
 
     sys.path.insert(0, str(ROOT))
     from repair import tagger
