@@ -19,7 +19,6 @@ from __future__ import annotations
 import functools
 import json
 import re
-import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import NamedTuple, Sequence
 from .model import Span
 
 MODEL_FILE = Path(__file__).parent / "data" / "tagger.sqlite"
+LEXICON_FILE = Path(__file__).parent / "data" / "tagger-lexicon.txt"
 
 
 class Tag(NamedTuple):
@@ -113,6 +113,8 @@ class Tagger:
     """The averaged perceptron read from its SQLite file (weights fetched per sentence)."""
 
     def __init__(self, path: str | Path = MODEL_FILE) -> None:
+        import sqlite3  # here, not at import: most runs never tag
+
         self.path = Path(path)
         uri = self.path.resolve().as_uri() + "?mode=ro&immutable=1"
         self._db = sqlite3.connect(uri, uri=True, check_same_thread=False)
@@ -125,7 +127,6 @@ class Tagger:
         self._weights: dict[str, list[int] | None] = {
             f: [int(x) for x in v.split(",")] for f, v in self._db.execute("SELECT f, v FROM t")}
         self._grouped: dict[str, str] = {}
-        self._known: dict[str, bool] = {}
 
     @staticmethod
     def _normalize(word: str) -> str:
@@ -235,17 +236,6 @@ class Tagger:
             out.append(got or (w if x.startswith("NNP") else w.lower()))
         return out
 
-    def known(self, word: str, upos: str) -> bool:
-        """Is ``word`` (lower-cased) a lemma the treebank has under ``upos`` (VERB, NOUN, ADJ,
-        ADV)? "see" is a verb, "seen" and "seldom" are not."""
-        key = upos + "\t" + word.lower()
-        got = self._known.get(key)
-        if got is None:
-            with self._lock:
-                got = self._known[key] = self._db.execute(
-                    "SELECT 1 FROM lex WHERE k=?", (key,)).fetchone() is not None
-        return got
-
     def tag(self, words: Sequence[str]) -> list[Tag]:
         joint = self.joint(words)
         xpos, upos = [], []
@@ -291,27 +281,17 @@ def tag(words: Sequence[str]) -> list[Tag]:
     return model().tag([_model_word(w) for w in words])
 
 
-_LEXICON: dict[str, bool] = {}
-_lexicon_lock = threading.Lock()
-
-
 @functools.lru_cache(maxsize=1)
-def _lexicon_db() -> sqlite3.Connection:
-    uri = MODEL_FILE.resolve().as_uri() + "?mode=ro&immutable=1"
-    return sqlite3.connect(uri, uri=True, check_same_thread=False)
+def _lexicon() -> str:
+    with open(LEXICON_FILE, encoding="utf-8") as fh:
+        return "\n" + fh.read()
 
 
 def known(word: str, upos: str) -> bool:
     """Is ``word`` (lower-cased) a lemma the treebank has under ``upos`` (VERB, NOUN, ADJ,
-    ADV)? "see" is a verb, "seen" and "seldom" are not. Reads the model file's lexicon table
-    alone: the tagger's weights are not loaded for it."""
-    key = upos + "\t" + _model_word(word).lower()
-    got = _LEXICON.get(key)
-    if got is None:
-        with _lexicon_lock:
-            got = _LEXICON[key] = _lexicon_db().execute(
-                "SELECT 1 FROM lex WHERE k=?", (key,)).fetchone() is not None
-    return got
+    ADV)? "see" is a verb, "seen" and "seldom" are not. Reads ``tagger-lexicon.txt`` (a text
+    file): neither the tagger nor sqlite3 is loaded for it."""
+    return f"\n{upos}\t{_model_word(word).lower()}\n" in _lexicon()
 
 
 def tag_sentence(text: str, sentence: Span, index: int = 0) -> list[Token]:

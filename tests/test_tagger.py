@@ -70,7 +70,8 @@ def test_curly_apostrophes_tag_like_straight_ones():
 def test_model_ships_in_the_wheel_with_its_licence():
     assert tagger.MODEL_FILE.is_file()
     readme = (ROOT / "repair" / "data" / "README.md").read_text(encoding="utf-8")
-    assert "tagger.sqlite" in readme and "CC BY-SA 4.0" in readme
+    assert "tagger.sqlite" in readme and "tagger-lexicon.txt" in readme and "CC BY-SA 4.0" in readme
+    assert tagger.known("see", "VERB") and not tagger.known("seen", "VERB") and tagger.known("Factory", "NOUN")
     # hatchling ships every file of the package that git does not ignore
     ignored = subprocess.run(["git", "check-ignore", "-q", str(tagger.MODEL_FILE)], cwd=ROOT).returncode
     assert ignored != 0
@@ -86,9 +87,17 @@ def test_model_loads_lazily_and_once():
         "quiet = t.LOADS\n"
         "run_rules(rules, 'We will apply this rules from Monday. They can goes home.')\n"
         "run_rules(rules, 'The results shows a trend.')\n"
-        "print(before, quiet, t.LOADS)\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    assert out.stdout.split() == ["0", "0", "1"]
+        "print(before, quiet, t.LOADS, 'sqlite3' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", "import sys\n" + code.replace("print(before", "print(before")],
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split() == ["0", "0", "1", "True"]
+    # a run that never tags never imports sqlite3
+    quiet = subprocess.run([sys.executable, "-c", "import sys, repair.cli\n"
+                            "from repair.rulebook import load_rules, run_rules\n"
+                            "run_rules(load_rules(), 'Nothing at all happened today.')\n"
+                            "print('sqlite3' in sys.modules)"],
+                           capture_output=True, text=True, check=True, cwd=ROOT)
+    assert quiet.stdout.split() == ["False"]
 
 
 def test_runtime_tagger_equals_nltk_perceptron(tmp_path):

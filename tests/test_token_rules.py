@@ -166,3 +166,17 @@ def test_precheck_needs_a_literal_word_of_the_pattern(tmp_path):
     for r in GRAMMAR:
         for text in r.examples.bad:
             assert r.gate(text, Facts(text)), (r.id, text)
+
+
+def test_quick_regex_never_rejects_a_start_the_word_clauses_accept():
+    texts = [t for r in GRAMMAR for t in r.examples.bad + r.examples.good] + [
+        "Well-known these long-term new factory things shows.", "Can’t they goes? The a-priori co-op",
+        "THE RESULTS SHOWS IT. Mr. Smith's many medium 'cats' have go.", "has\u00a0go", "123 4,5 --"]
+    for r in GRAMMAR:
+        assert r._quick is not None, r.id
+        for text in texts:
+            for _offsets, words, joined, at in tokens_kind._split(text):
+                quick = {at[m.start()] for m in r._quick.finditer(joined)}
+                exact = {i for i in range(len(words))
+                         if tokens_kind.match_at(r._elems, words, i, tokens_kind.Element.words_ok) is not None}
+                assert exact <= quick, (r.id, text)

@@ -13,7 +13,8 @@ Steps (chosen by ``compare.py``, see RESULTS.md):
 2. Weights with ``|w| < 0.5`` are dropped (chosen on dev: -0.08 points).
 3. A lemma table: the majority train lemma per (form, XPOS) where it differs from the default,
    and a lexicon: the lemmas seen as VERB, NOUN, ADJ, ADV (``is:VERB`` in a tokens rule).
-4. Everything goes into one SQLite file read by :mod:`repair.tagger` (stdlib only).
+4. The tagger goes into one SQLite file read by :mod:`repair.tagger` (stdlib only), the lexicon
+   into ``tagger-lexicon.txt`` beside it.
 
 The model is a derived work of UD English EWT and carries its licence, CC BY-SA 4.0
 (see repair/data/README.md). The run prints the model's accuracy on the test split.
@@ -37,6 +38,7 @@ DEFAULT_OUT = ROOT / "repair" / "data" / "tagger.sqlite"
 
 
 LEXICON_UPOS = ("VERB", "NOUN", "ADJ", "ADV")
+LEXICON_FILE = "tagger-lexicon.txt"
 
 
 def lexicon(train) -> set[str]:
@@ -55,8 +57,6 @@ def build(weights: dict, tagdict: dict, classes: list, lemmas: dict, out: Path, 
     compare.write_sqlite(model, str(tmp))
     import sqlite3
     db = sqlite3.connect(tmp)
-    db.execute("CREATE TABLE lex (k TEXT PRIMARY KEY) WITHOUT ROWID")
-    db.executemany("INSERT INTO lex VALUES (?)", [(k,) for k in sorted(lex)])
     db.execute("INSERT INTO meta VALUES ('about', ?)", (json.dumps({
         "source": source,
         "licence": "CC BY-SA 4.0 (derived from the Universal Dependencies English Web Treebank)",
@@ -67,6 +67,10 @@ def build(weights: dict, tagdict: dict, classes: list, lemmas: dict, out: Path, 
     db.execute("VACUUM")
     db.close()
     tmp.replace(out)
+    # the lexicon as text: rules ask it before any tagging, without importing sqlite3
+    out.with_name(LEXICON_FILE).write_text(
+        "# UPOS<TAB>lemma: lemmas of UD English EWT's train split (CC BY-SA 4.0), by train.py\n"
+        + "".join(k + "\n" for k in sorted(lex)), encoding="utf-8")
 
 
 def main() -> int:
