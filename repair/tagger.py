@@ -17,7 +17,6 @@ The tokenizer is one seam, :func:`token_spans` (a sentence span in, token spans 
 from __future__ import annotations
 
 import functools
-import json
 import re
 import threading
 from dataclasses import dataclass
@@ -54,15 +53,21 @@ class Token:
 # abbreviations with inner dots stay whole ("long-term", "U.S"); any other character that is
 # not a word character or space is a token of its own.
 _APOS = "'’"
-_TOKEN = re.compile(
+_TOKEN_SOURCE = (
     rf"[^\W\d_]+(?=n[{_APOS}]t\b)|n[{_APOS}]t\b"
     rf"|[{_APOS}](?:s|re|ve|ll|d|m)\b"
     rf"|\d+(?:[.,:/]\d+)*"
     rf"|\w+(?:[-.]\w+|[{_APOS}](?!(?:s|re|ve|ll|d|m|t)\b)\w+)*"
-    r"|[^\w\s]", re.I)
+    r"|[^\w\s]")
 # A sentence ends at . ! ? (and closing quotes or brackets after it) followed by white space
 # and a capital letter, digit or opening quote, or at a line break.
-_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n")
+_SENTENCE_END_SOURCE = r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n"
+
+
+@functools.lru_cache(maxsize=None)
+def _regexes() -> tuple[re.Pattern, re.Pattern]:
+    """Compiled on first use: compiling costs more than a run that never needs them."""
+    return re.compile(_TOKEN_SOURCE, re.I), re.compile(_SENTENCE_END_SOURCE)
 # abbreviations that do not end a sentence before a capital
 _ABBREV = frozenset("mr mrs ms dr prof st jr sr vs no gen col lt sgt gov sen rep rev fig e.g i.e".split())
 
@@ -72,7 +77,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
     end = len(text) if end is None else end
     out = []
     pos = start
-    for m in _SENTENCE_END.finditer(text, start, end):
+    for m in _regexes()[1].finditer(text, start, end):
         if m.group() != "\n":
             word = text[text.rfind(" ", pos, m.start()) + 1:m.start()].lower().lstrip("(\"'“")
             if word in _ABBREV or (len(word) == 1 and word.isalpha()):
@@ -99,7 +104,7 @@ def token_spans(text: str, sentence: Span) -> list[Span]:
 
 def token_offsets(text: str, sentence: Span) -> list[tuple[int, int]]:
     """:func:`token_spans` as (start, end) pairs (cheaper)."""
-    return [m.span() for m in _TOKEN.finditer(text, sentence.start, sentence.end)]
+    return [m.span() for m in _regexes()[0].finditer(text, sentence.start, sentence.end)]
 
 
 # ---------------------------------------------------------------------------------- the model
@@ -113,6 +118,7 @@ class Tagger:
     """The averaged perceptron read from its SQLite file (weights fetched per sentence)."""
 
     def __init__(self, path: str | Path = MODEL_FILE) -> None:
+        import json
         import sqlite3  # here, not at import: most runs never tag
 
         self.path = Path(path)

@@ -261,7 +261,10 @@ class TokenRule(Rule):
             if self._needs:
                 break
         self._min_tokens = sum(e.low for e in self._elems)
-        self._quick = quick_regex(self._elems)
+
+    @functools.cached_property
+    def _quick(self) -> re.Pattern | None:
+        return quick_regex(self._elems)  # on first use: most runs never need it
 
     def precheck(self, text: str, facts: Facts) -> bool:
         if not self._needs:
@@ -278,10 +281,11 @@ class TokenRule(Rule):
                 continue
             # before tagging: a regex of the positive word clauses over the words (in C), then
             # every word and lexicon clause; the tagger runs only where both pass
-            if self._quick is None:
+            quick = self._quick
+            if quick is None:
                 candidates: Any = range(len(words))
             else:
-                candidates = [at[m.start()] for m in self._quick.finditer(joined)]
+                candidates = [at[m.start()] for m in quick.finditer(joined)]
                 if not candidates:
                     continue
             starts = [i for i in candidates if match_at(self._elems, words, i, Element.words_ok) is not None]
