@@ -12,7 +12,12 @@ Reads ../shared/corpora (or $UNGARBLE_CORPORA) and skips with a message when it 
   annotators left alone (``gec/cweb-{G,S}.dev.jsonl``, ``unchanged_by_both``): findings per
   1,000 words (white-space words), every paragraph run through the rule engine.
 
-Usage: python benchmarks/eval_token_rules.py [--select PREFIX] [--show N] [--out FILE]
+Also the cost: words per second of the token rules alone on the clean sets (in process), and with
+``--startup DIR`` (a checkout of the revision to compare with, e.g. ``git worktree add /tmp/base
+main``) the whole-process time of ``check --grammar none`` on a 300-word clean-prose file, this
+checkout against DIR, runs alternated, medians of wall and CPU time.
+
+Usage: python benchmarks/eval_token_rules.py [--select PREFIX] [--show N] [--out FILE] [--startup DIR]
 (``--out benchmarks/token-rules.md`` rewrites the committed table.)
 """
 from __future__ import annotations
@@ -107,6 +112,8 @@ def main() -> int:
     ap.add_argument("--show", type=int, default=0, help="print up to N findings per rule and set")
     ap.add_argument("--out", type=Path, help="write the Markdown table here")
     ap.add_argument("--skip", action="append", default=[], choices=["lt", "mqm", "clean"])
+    ap.add_argument("--startup", type=Path, help="a checkout of the revision to time start-up against")
+    ap.add_argument("--runs", type=int, default=25, help="start-up runs of each revision")
     args = ap.parse_args()
     if not (CORPORA / "languagetool").is_dir():
         print(f"skipped: {CORPORA} has no languagetool/ (the evaluation corpora live in ../shared/corpora)")
@@ -130,6 +137,7 @@ def main() -> int:
     t_mqm = time.perf_counter() - t0 - t_lt
     clean, words = eval_clean(rules, args.show, samples) if "clean" not in args.skip else ({}, {})
     t_clean = time.perf_counter() - t0 - t_lt - t_mqm
+    startup = time_startup(args.startup, args.runs) if args.startup else []
 
     lt_inc = sum(1 for _ in jsonl(CORPORA / "languagetool" / "en-grammar.incorrect.jsonl"))
     lt_cor = sum(1 for _ in jsonl(CORPORA / "languagetool" / "en-grammar.correct.jsonl"))
@@ -163,6 +171,13 @@ def main() -> int:
         f"(load {load[0]:.1f}); the tagger loaded {tagger.LOADS} time(s)",
         "",
     ] + lines + [""])
+    if words:
+        total = sum(words.values())
+        table += (f"\nCost: the {len(rules)} token rules alone run at {total / t_clean:,.0f} words/s on the clean "
+                  f"sets ({total:,} words in {t_clean:.0f} s, every paragraph, load {load[0]:.1f}; tagging is "
+                  f"what costs: a sentence is tagged only when it passes a rule's word clauses).\n")
+    if startup:
+        table += "\n" + "\n".join(startup) + "\n"
     print(table)
     for (rid, where), got in sorted(samples.items()):
         for line in got:
@@ -170,6 +185,47 @@ def main() -> int:
     if args.out:
         args.out.write_text(table, encoding="utf-8")
     return 0
+
+
+def time_startup(base: Path, runs: int) -> list[str]:
+    """Whole-process ``check --grammar none`` on a 300-word clean-prose file: this checkout
+    against ``base``, alternated; medians of wall and CPU time (this interpreter for both)."""
+    import json
+    import resource
+    import statistics
+    import subprocess
+    import tempfile
+    import textwrap
+    paras = [json.loads(line)["text"] for line in open(CORPORA / "clean-prose" / "standard-ebooks.paragraphs.jsonl",
+                                                       encoding="utf-8")]
+    import random
+    random.Random(7).shuffle(paras)
+    picked: list[str] = []
+    for p in paras:
+        picked += p.split()
+        if len(picked) >= 300:
+            break
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "words300.txt"
+        path.write_text("\n".join(textwrap.wrap(" ".join(picked[:300]), 78)) + "\n", encoding="utf-8")
+        dirs = {"before": base.resolve(), "after": ROOT}
+        wall: dict = {k: [] for k in dirs}
+        cpu: dict = {k: [] for k in dirs}
+        for _ in range(runs):
+            for key, d in dirs.items():
+                r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                t = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "repair.cli", "check", "--grammar", "none", str(path)],
+                               cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                wall[key].append(time.perf_counter() - t)
+                r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+                cpu[key].append(r1.ru_utime - r0.ru_utime + r1.ru_stime - r0.ru_stime)
+    med = {k: (statistics.median(wall[k]), statistics.median(cpu[k])) for k in dirs}
+    return [
+        f"Start-up: `check --grammar none` on a 300-word clean-prose file, whole process, {runs} runs of each "
+        f"revision alternated (load {os.getloadavg()[0]:.1f}): before ({base}) wall {med['before'][0]:.3f} s, CPU "
+        f"{med['before'][1]:.3f} s; after (this checkout) wall {med['after'][0]:.3f} s, CPU {med['after'][1]:.3f} s; "
+        f"ratio after/before: wall {med['after'][0] / med['before'][0]:.2f}, CPU {med['after'][1] / med['before'][1]:.2f}."]
 
 
 def pct(a: int, b: int) -> str:

@@ -288,16 +288,16 @@ def tag(words: Sequence[str]) -> list[Tag]:
 
 
 @functools.lru_cache(maxsize=1)
-def _lexicon() -> str:
+def _lexicon() -> frozenset[str]:
     with open(LEXICON_FILE, encoding="utf-8") as fh:
-        return "\n" + fh.read()
+        return frozenset(line.rstrip("\n") for line in fh if not line.startswith("#"))
 
 
 def known(word: str, upos: str) -> bool:
     """Is ``word`` (lower-cased) a lemma the treebank has under ``upos`` (VERB, NOUN, ADJ,
     ADV)? "see" is a verb, "seen" and "seldom" are not. Reads ``tagger-lexicon.txt`` (a text
     file): neither the tagger nor sqlite3 is loaded for it."""
-    return f"\n{upos}\t{_model_word(word).lower()}\n" in _lexicon()
+    return f"{upos}\t{_model_word(word).lower()}" in _lexicon()
 
 
 def tag_sentence(text: str, sentence: Span, index: int = 0) -> list[Token]:

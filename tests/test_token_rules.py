@@ -179,9 +179,10 @@ def test_quick_regex_never_rejects_a_start_the_word_clauses_accept():
         "THE RESULTS SHOWS IT. Mr. Smith's many medium 'cats' have go.", "has\u00a0go", "123 4,5 --"]
     for r in GRAMMAR:
         assert r._quick is not None, r.id
-        for text in texts:
-            for _offsets, words, joined, at in tokens_kind._split(text):
-                quick = {at[m.start()] for m in r._quick.finditer(joined)}
-                exact = {i for i in range(len(words))
+        for text in texts + [" ".join(texts)]:
+            split = tokens_kind._split(text)
+            quick = {split.at[m.start()] for m in r._quick.finditer(split.joined) if m.start() in split.at}
+            for si, (_offsets, words) in enumerate(split.sentences):
+                exact = {(si, i) for i in range(len(words))
                          if tokens_kind.match_at(r._elems, words, i, tokens_kind.Element.words_ok) is not None}
                 assert exact <= quick, (r.id, text)

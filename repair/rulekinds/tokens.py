@@ -142,32 +142,51 @@ def parse_sequence(source: str, what: str) -> tuple[Element, ...]:
     return tuple(out)
 
 
+# between two sentences in the joined words of a paragraph: a token of its own
+_BREAK = "\x00\n"
+
+
+@dataclass(frozen=True)
+class Split:
+    """A paragraph as its sentences (token offsets and words) and all their words joined by
+    line breaks, sentences separated by a ``\x00`` line, with the (sentence, token) at each
+    word's offset in that string."""
+
+    sentences: tuple[tuple[tuple[tuple[int, int], ...], tuple[str, ...]], ...]
+    joined: str
+    at: dict
+
+
 @functools.lru_cache(maxsize=8)
-def _split(text: str) -> tuple[tuple[tuple[tuple[int, int], ...], tuple[str, ...], str, dict], ...]:
-    """Each sentence of ``text`` as its token offsets, its words, the words joined by (and
-    ending in) line breaks, and the index of the token at each offset of that string (shared
-    by the rules)."""
-    out = []
-    for sent in tagger.sentence_spans(text):
+def _split(text: str) -> Split:
+    """:class:`Split` of ``text`` (shared by the rules)."""
+    sentences = []
+    pieces: list[str] = []
+    at: dict = {}
+    pos = 0
+    for si, sent in enumerate(tagger.sentence_spans(text)):
         offsets = tuple(tagger.token_offsets(text, sent))
         words = tuple(text[a:b] for a, b in offsets)
-        at, pos = {}, 0
-        for i, w in enumerate(words):
-            at[pos] = i
+        sentences.append((offsets, words))
+        if si:
+            pieces.append(_BREAK)
+            pos += 2
+        for ti, w in enumerate(words):
+            at[pos] = (si, ti)
             pos += len(w) + 1
-        out.append((offsets, words, "\n".join(words) + "\n", at))
-    return tuple(out)
+        pieces.append("".join(w + "\n" for w in words))
+    return Split(tuple(sentences), "".join(pieces), at)
 
 
 def quick_regex(elems: Sequence[Element]) -> re.Pattern | None:
-    """A regex over a sentence's words joined by (and ending in) line breaks that matches
-    wherever ``elems`` can match: each element's positive word clauses as lookaheads
-    (``^``/``$`` of a clause mean a word's start/end, as in ``fullmatch``); it may match more
-    often, never less. None when it cannot be built."""
+    """A regex over a paragraph's words joined by line breaks (:class:`Split`) that matches
+    wherever ``elems`` can match: each element's positive word clauses as lookaheads (``^``/``$``
+    of a clause mean a word's start/end, as in ``fullmatch``); it may match more often, never
+    less. None when it cannot be built."""
     parts = []
     for e in elems:
         if e.anchor:
-            parts.append(r"\A" if e.anchor == "^" else r"\Z")
+            parts.append(r"(?:\A|(?<=\x00\n))" if e.anchor == "^" else r"(?=\x00\n|\Z)")
             continue
         body = "".join(f"(?=(?:{c.regex.pattern})\n)" for c in e.clauses
                        if c.field == "word" and not c.negated) + "[^\n]*\n"
@@ -276,18 +295,23 @@ class TokenRule(Rule):
 
     def find(self, text: str) -> list[Finding]:
         out: list[Finding] = []
-        for index, (offsets, words, joined, at) in enumerate(_split(text)):
+        split = _split(text)
+        # before tagging: a regex of the positive word clauses over the paragraph's words (in C),
+        # then every word and lexicon clause; the tagger runs only where both pass
+        quick = self._quick
+        by_sentence: dict[int, list[int]] = {}
+        if quick is None:
+            for si, (_o, words) in enumerate(split.sentences):
+                by_sentence[si] = list(range(len(words)))
+        else:
+            for m in quick.finditer(split.joined):
+                where = split.at.get(m.start())
+                if where is not None:
+                    by_sentence.setdefault(where[0], []).append(where[1])
+        for index, candidates in by_sentence.items():
+            offsets, words = split.sentences[index]
             if len(words) < self._min_tokens:
                 continue
-            # before tagging: a regex of the positive word clauses over the words (in C), then
-            # every word and lexicon clause; the tagger runs only where both pass
-            quick = self._quick
-            if quick is None:
-                candidates: Any = range(len(words))
-            else:
-                candidates = [at[m.start()] for m in quick.finditer(joined)]
-                if not candidates:
-                    continue
             starts = [i for i in candidates if match_at(self._elems, words, i, Element.words_ok) is not None]
             if not starts:
                 continue
