@@ -35,7 +35,7 @@ def test_rule_ids_unique_across_files():
 def test_ids_carry_their_pack_prefix():
     for rule in RULES:
         pack = rule.id.split(".")[0]
-        assert pack in {"mt", "boilerplate", "typography", "script", "quotes", "unicode"}, rule.id
+        assert pack in {"mt", "boilerplate", "typography", "script", "quotes", "unicode", "grammar"}, rule.id
 
 
 def test_word_lists_have_no_duplicates():
