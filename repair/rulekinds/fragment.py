@@ -9,7 +9,9 @@ paragraph, so a one-word line or reply is left alone) and ``lexicon_verbs`` (a c
 count, 0 = off: a lower-case ``-ed`` word whose stem -- "finish" for "finished", "stop"
 for "stopped", "carry" for "carried" -- is a word at least that common in the offline
 English lexicon of :mod:`repair.lexicon` is taken too, so "Finished." needs no list entry;
-the word itself must be in the list, and names the list holds ("Ahmed") belong in ``allow``). Flag only: the fix
+the word itself must be in the list, and names the list holds ("Ahmed") belong in ``allow``),
+``prefixes`` (``re``: a word that is one of them before a word the rule takes, "Reopened.",
+"Rebuilt.", is taken too, unless that word is allowed). Flag only: the fix
 (drop the word or join it to its sentence) needs a human.
 """
 from __future__ import annotations
@@ -45,12 +47,14 @@ class FragmentRule(Rule):
         skip_in_quotes: bool = param("bool", default=True)
         after_sentence: bool = param("bool", default=True)
         lexicon_verbs: int = param("int", default=0)
+        prefixes: tuple[str, ...] = param("words", default=())
 
     def setup(self) -> None:
         if not self.p("words") and self.p("word_pattern") is None:
             raise ValueError("a fragment rule needs 'words' or 'word_pattern'")
         self._words = frozenset(w.casefold() for w in self.p("words"))
         self._allow = frozenset(w.casefold() for w in self.p("allow"))
+        self._prefixes = tuple(w.casefold() for w in self.p("prefixes"))
         if self.safety != "flag":
             raise ValueError("fragment rules are flag-only (safety: flag)")
 
@@ -63,7 +67,15 @@ class FragmentRule(Rule):
         pat = self.p("word_pattern")
         if pat is not None and pat.fullmatch(w) is not None:
             return True
-        return self._lexicon_participle(w)
+        if self._lexicon_participle(w):
+            return True
+        # "Reopened.", "Rebuilt.": a prefix before a verb form the rule takes
+        for prefix in self._prefixes:
+            rest = w[len(prefix):]
+            if w.startswith(prefix) and len(rest) >= 4 and rest not in self._allow:
+                if rest in self._words or self._lexicon_participle(rest):
+                    return True
+        return False
 
     def _lexicon_participle(self, w: str) -> bool:
         least = self.p("lexicon_verbs")
