@@ -35,7 +35,7 @@ def _families():
     for name, spec in _data()["families"].items():
         marks = []
         if spec.get("owner"):
-            marks.append(pytest.mark.xfail(strict=False, reason=f"rule owned by {spec['owner']}, not landed yet"))
+            marks.append(pytest.mark.xfail(strict=False, reason=f"{spec['owner']} misses some cases of this family (known shortfall, data says which)"))
         out.append(pytest.param(name, marks=marks, id=name))
     return out
 
