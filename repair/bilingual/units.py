@@ -192,6 +192,9 @@ def resolve_changes(doc: BilingualDocument, changes: Mapping[Any, str]) -> list[
 def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
     """Replace file spans (start, end, new text); spans must not overlap."""
     edits = sorted(edits, key=lambda e: (e[0], e[1]))
+    from .run import collect_edits
+
+    collect_edits(edits)  # repair.bilingual.run keeps them as the plan of a fix
     out, last = [], 0
     for start, end, new in edits:
         if start < last:
