@@ -25,9 +25,9 @@ import contextvars
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
-from ..formats.base import InputFormat
+from ..formats.translation import BilingualFormat, _TAG, _current_unit
 from ..model import Edit, Finding, Span
 from .units import BilingualDocument, BilingualFormatError, Unit
 
@@ -37,25 +37,11 @@ LABEL_IGNORE = ("mt.fragment", "mt.missing-subject", "quotes.unfinished-end", "q
 LABEL_MAX_WORDS = 3  # a target of 3 words or fewer is a label
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?…。！？:][\"'”’»)\]]*\s*$")
-# an XML or HTML tag inside a target (XLIFF inline codes keep their markup in the string; HTML in
-# a PO string): protected, never flagged or edited
-_TAG = re.compile(r"</?[A-Za-z_][\w:.-]*(?:\s[^<>]*)?/?>")
 
 
-# the unit whose target the pipeline is checking (its exact inline codes, for BilingualFormat.protected)
-_current_unit: contextvars.ContextVar[Unit | None] = contextvars.ContextVar("bilingual_unit", default=None)
 # on a target that is not English only the checks of characters and typography run
 NOT_ENGLISH_IGNORE = ("harper", "languagetool", "readability", "mt", "boilerplate", "quotes")
 
-
-def _merged(spans: list[tuple[int, int]]) -> list[Span]:
-    out: list[list[int]] = []
-    for a, b in sorted(spans):
-        if out and a <= out[-1][1]:
-            out[-1][1] = max(out[-1][1], b)
-        else:
-            out.append([a, b])
-    return [Span(a, b) for a, b in out]
 
 
 def english(language: str | None) -> bool:
@@ -68,38 +54,6 @@ def is_label(target: str, protected: tuple[tuple[int, int], ...] = ()) -> bool:
     prose = _TAG.sub(" ", target)
     return len(_WORD.findall(prose)) <= LABEL_MAX_WORDS or not _SENTENCE_END.search(prose)
 
-
-@dataclass(frozen=True)
-class BilingualFormat(InputFormat):
-    """An input format whose file holds translation units (source and target strings).
-
-    ``kind`` is what :meth:`parse` hands to the parser in repair/bilingual. The format is also the
-    one the pipeline is told when it checks a unit's target: :meth:`protected` then gives the
-    inline codes and tags of that target."""
-
-    chunkable: bool = False  # a unit is never cut
-
-    def protected(self, text: str) -> list[Span]:
-        spans = [(m.start(), m.end()) for m in _TAG.finditer(text)]
-        unit = _current_unit.get()
-        if unit is not None and unit.protected:
-            if text == unit.target:
-                spans.extend(unit.protected)
-            else:  # a later pass: the unit's inline codes, found again in order
-                at = 0
-                for a, b in unit.protected:
-                    i = text.find(unit.target[a:b], at)
-                    if i < 0:
-                        break
-                    spans.append((i, i + b - a))
-                    at = i + b - a
-        return _merged(spans)
-
-    def parse(self, text: str, options: Any) -> BilingualDocument:  # pragma: no cover - abstract
-        raise NotImplementedError
-
-    def splice(self, doc: BilingualDocument, changes: Mapping[str, str]) -> str:  # pragma: no cover
-        raise NotImplementedError
 
 
 @dataclass(frozen=True, slots=True)

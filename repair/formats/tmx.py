@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..bilingual.run import BilingualFormat
+from .translation import BilingualFormat
 from . import register
 
 
