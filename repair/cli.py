@@ -313,6 +313,7 @@ class Inputs:
         """The item with its report: ``analysis()`` gives the result; a bug of ours in it becomes
         this file's error and the other files go on."""
         from .checks import BackendUnavailable
+        from .decode import InputError
 
         doc = item.doc
         assert doc is not None
@@ -322,6 +323,11 @@ class Inputs:
                 result = self._only_added(item, result)
         except (BackendUnavailable, KeyboardInterrupt, Abort):
             raise
+        except InputError as exc:  # a translation file that cannot be parsed (repair.bilingual.run)
+            message = f"{item.name}: {exc}"
+            _error(message)
+            item.report = FileReport(item.name, doc.encoding, error=message)
+            return item
         except Exception as exc:  # a bug of ours must not stop the other files
             message = f"{item.name}: internal error {type(exc).__name__}: {exc} (please report this)"
             _error(message)

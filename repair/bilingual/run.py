@@ -110,7 +110,12 @@ def analyse(text: str, options: Any, fmt: BilingualFormat) -> Any:
     from ..edits import Pass
     from ..pipeline import run
 
-    doc = fmt.parse(text, options)
+    from ..decode import InputError
+
+    try:
+        doc = fmt.parse(text, options)
+    except BilingualFormatError as exc:  # one line: where and what (exit 2)
+        raise InputError(f"not a readable {fmt.name} file: {exc}") from None
     sentence_options = dataclasses.replace(options, input_format=fmt.name)
     label_options = dataclasses.replace(sentence_options, ignore=tuple(options.ignore) + LABEL_IGNORE)
     findings: list[Finding] = []
