@@ -163,3 +163,32 @@ def test_parallel_jobs_give_the_same_findings(tmp_path):
     one = run("check", "--grammar", "none", "--format", "json", "app.po", "app.xlf", cwd=tmp_path)
     two = run("check", "--grammar", "none", "--format", "json", "-j", "2", "app.po", "app.xlf", cwd=tmp_path)
     assert one.stdout == two.stdout
+
+
+@pytest.mark.parametrize("name, before, after", [
+    ("strings.csv", b"and and", b"and"),
+    ("strings.tsv", b"the the", b"the"),
+    ("strings.jsonl", b"you you", b"you"),
+])
+def test_tables_with_named_columns_fix_only_the_target_cells(tmp_path, name, before, after):
+    path = copy(tmp_path, name)
+    original = path.read_bytes()
+    found = findings(tmp_path, name, extra=("--source-field", "source"))
+    assert [f["rule"] for f in found] == ["mt.repeated-phrase"] and "unit" in found[0]
+    out = run("fix", "--grammar", "none", "--unsafe", "--write", "--target-field", "target", name, cwd=tmp_path)
+    assert out.returncode == 1, out.stderr
+    assert path.read_bytes() == original.replace(before, after, 1)
+
+
+def test_a_table_without_named_columns_is_read_as_before(tmp_path):
+    copy(tmp_path, "strings.csv")
+    found = findings(tmp_path, "strings.csv")
+    assert all("unit" not in f for f in found)
+    assert "quotes.unfinished-end" in [f["rule"] for f in found]  # the header row read as prose
+
+
+def test_table_columns_from_the_configuration(tmp_path):
+    copy(tmp_path, "strings.tsv")
+    (tmp_path / ".ungarble.toml").write_text('target-field = "target"\n', encoding="utf-8")
+    found = findings(tmp_path, "strings.tsv")
+    assert [(f["rule"], f["unit"]["source_text"]) for f in found] == [("mt.repeated-phrase", "Bearbeiten")]
