@@ -611,6 +611,13 @@ def fix(paths, write, interactive, word_diff, utf8, **params) -> None:
     _run_guarded(body)
 
 
+def _translation_formats() -> set[str]:
+    from .formats import FORMATS
+    from .formats.translation import BilingualFormat
+
+    return {name for name, fmt in FORMATS.items() if isinstance(fmt, BilingualFormat)}
+
+
 def _interactive(paths: tuple[str, ...], params: dict, utf8: bool) -> int:
     from .api import analyse
     from .decode import InputError, encode
@@ -632,6 +639,10 @@ def _interactive(paths: tuple[str, ...], params: dict, utf8: bool) -> int:
 
         for path in inputs.paths:
             item = inputs.item(path)
+            if item.options.input_format in _translation_formats():  # not yet: fix --write splices them
+                _error(f"{path}: --interactive does not review translation files yet; use fix (--write)")
+                errors += 1
+                continue
             try:
                 doc = read_document(path)
             except InputError as exc:

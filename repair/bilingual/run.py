@@ -49,7 +49,7 @@ def english(language: str | None) -> bool:
     return language is None or language.replace("_", "-").lower().split("-")[0] in ("en", "")
 
 
-def is_label(target: str, protected: tuple[tuple[int, int], ...] = ()) -> bool:
+def is_label(target: str) -> bool:
     """A short interface string ("Cancel", "Open settings"): under four words or no sentence end."""
     prose = _TAG.sub(" ", target)
     return len(_WORD.findall(prose)) <= LABEL_MAX_WORDS or not _SENTENCE_END.search(prose)
@@ -63,21 +63,13 @@ class UnitFinding(Finding):
     unit_id: str | None = None
     source_text: str | None = None
     context: str | None = None
+    plural: int | None = None  # which plural form (msgstr[N]) the target is
 
     def with_span(self, span: Span, text: str) -> "UnitFinding":
         base = Finding.with_span(self, span, text)
         return UnitFinding(*(getattr(base, f.name) for f in dataclasses.fields(Finding)),
-                           unit_id=self.unit_id, source_text=self.source_text, context=self.context)
-
-
-def unit_of(finding: Finding) -> dict[str, Any] | None:
-    """The ``unit`` object of a finding in JSON output (None for a monolingual finding)."""
-    if not isinstance(finding, UnitFinding):
-        return None
-    out: dict[str, Any] = {"id": finding.unit_id, "source_text": finding.source_text}
-    if finding.context is not None:
-        out["context"] = finding.context
-    return out
+                           unit_id=self.unit_id, source_text=self.source_text, context=self.context,
+                           plural=self.plural)
 
 
 def source_findings(unit: Unit, target_result: Any, options: Any) -> list[Finding]:
@@ -101,7 +93,7 @@ def _locate(unit: Unit, f: Finding) -> UnitFinding:
     span = Span(a, b)
     fix = None if f.fix is None else Edit(span, f.fix.replacement, f.fix.rule, f.fix.safety)
     return UnitFinding(f.rule, f.source, f.severity, f.message, span, f.text, fix, f.sources,
-                       unit_id=unit.id, source_text=unit.source, context=unit.context)
+                       unit_id=unit.id, source_text=unit.source, context=unit.context, plural=unit.plural_index)
 
 
 def analyse(text: str, options: Any, fmt: BilingualFormat) -> Any:

@@ -26,8 +26,9 @@ def finding_dict(f, index: LineIndex) -> dict[str, Any]:
         out["sources"] = list(f.sources)
     if hasattr(f, "unit_id"):  # a finding on a translation unit (repair.bilingual.run)
         out["unit"] = {"id": f.unit_id, "source_text": f.source_text}
-        if getattr(f, "context", None) is not None:
-            out["unit"]["context"] = f.context
+        for key in ("context", "plural"):
+            if getattr(f, key, None) is not None:
+                out["unit"][key] = getattr(f, key)
     return out
 
 
