@@ -36,9 +36,22 @@ def test_po_finding_points_at_the_plural_target_and_names_its_unit(tmp_path):
     found = findings(tmp_path, "app.po")
     assert [(f["rule"], f["line"], f["column"], f["text"]) for f in found] == [
         ("mt.repeated-phrase", 23, 21, "were were")]
-    assert found[0]["unit"] == {"id": "%d Datei gelöscht", "source_text": "%d Dateien gelöscht"}
+    assert found[0]["unit"] == {"id": "%d Datei gelöscht", "source_text": "%d Dateien gelöscht", "plural": 1}
     raw = (tmp_path / "app.po").read_text(encoding="utf-8")
     assert raw[found[0]["start"]:found[0]["end"]] == "were were"  # offsets of the file text
+
+
+def test_json_with_units_matches_the_schema(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((Path(__file__).resolve().parent.parent / "repair" / "report" / "check.schema.json")
+                        .read_text(encoding="utf-8"))
+    for name in ("app.po", "app.xliff"):
+        copy(tmp_path, name)
+    out = run("check", "--grammar", "none", "--format", "json", "app.po", "app.xliff", cwd=tmp_path)
+    document = json.loads(out.stdout)
+    jsonschema.validate(document, schema)
+    units = [f["unit"] for file in document["files"] for f in file["findings"]]
+    assert {"id": "u1", "source_text": 'Datei <pc id="1">öffnen</pc>', "context": "menu.open"} in units
 
 
 def test_check_output_formats_point_at_the_file_line(tmp_path):
