@@ -37,11 +37,8 @@ LABEL_IGNORE = ("mt.fragment", "mt.missing-subject", "quotes.unfinished-end", "q
 LABEL_MAX_WORDS = 3  # a target of 3 words or fewer is a label
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?…。！？:][\"'”’»)\]]*\s*$")
-
-
 # on a target that is not English only the checks of characters and typography run
 NOT_ENGLISH_IGNORE = ("harper", "languagetool", "readability", "mt", "boilerplate", "quotes")
-
 
 
 def english(language: str | None) -> bool:
@@ -53,7 +50,6 @@ def is_label(target: str) -> bool:
     """A short interface string ("Cancel", "Open settings"): under four words or no sentence end."""
     prose = _TAG.sub(" ", target)
     return len(_WORD.findall(prose)) <= LABEL_MAX_WORDS or not _SENTENCE_END.search(prose)
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +95,10 @@ def _locate(unit: Unit, f: Finding) -> UnitFinding:
 def analyse(text: str, options: Any, fmt: BilingualFormat) -> Any:
     """Findings and the repaired file for a bilingual file ``text`` of format ``fmt``."""
     from ..api import checks_for
+    from ..decode import InputError
     from ..edits import Pass
     from ..pipeline import run
-
-    from ..decode import InputError
+    from .result import UnitsResult
 
     try:
         doc = fmt.parse(text, options)
@@ -153,8 +149,6 @@ def analyse(text: str, options: Any, fmt: BilingualFormat) -> Any:
     plan = (Pass("checks", edits),) if edits else ()
     findings.sort(key=lambda f: (f.span.start, f.span.end, f.rule))
     applied = tuple(e for key in changes for e in unit_edits[key])
-    from .result import UnitsResult
-
     out = UnitsResult(text, fixed, tuple(findings), plan, passes, (), unit_edits=applied)
     if out.replay() != fixed:  # the plan must give the file back: one edit over the changed region
         a = 0
