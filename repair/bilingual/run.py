@@ -21,15 +21,15 @@ as it is. Short interface strings are labels, not sentences (:func:`is_label`): 
 """
 from __future__ import annotations
 
-import contextvars
 import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from ..formats.translation import BilingualFormat, _TAG, _current_unit
+from ..decode import InputError
 from ..model import Edit, Finding, Span
-from .units import BilingualDocument, BilingualFormatError, Unit
+from .units import EDIT_SINK, BilingualFormatError, Unit
 
 # rules about sentences and documents: wrong on a button label or a menu entry
 LABEL_IGNORE = ("mt.fragment", "mt.missing-subject", "quotes.unfinished-end", "quotes.unclosed-start",
@@ -74,14 +74,9 @@ def source_findings(unit: Unit, target_result: Any, options: Any) -> list[Findin
     return []
 
 
-# every splice ends in units.apply_edits: collect the file edits it makes (for the plan)
-_collector: contextvars.ContextVar[list | None] = contextvars.ContextVar("bilingual_edits", default=None)
-
-
-def collect_edits(edits: list[tuple[int, int, str]]) -> None:
-    sink = _collector.get()
-    if sink is not None:
-        sink.extend(edits)
+class TranslationFileError(InputError, ValueError):
+    """A translation file that cannot be parsed: a ValueError for the library, an InputError for
+    the CLI (one line, exit 2)."""
 
 
 def _locate(unit: Unit, f: Finding) -> UnitFinding:
@@ -95,7 +90,6 @@ def _locate(unit: Unit, f: Finding) -> UnitFinding:
 def analyse(text: str, options: Any, fmt: BilingualFormat) -> Any:
     """Findings and the repaired file for a bilingual file ``text`` of format ``fmt``."""
     from ..api import checks_for
-    from ..decode import InputError
     from ..edits import Pass
     from ..pipeline import run
     from .result import UnitsResult
@@ -103,7 +97,7 @@ def analyse(text: str, options: Any, fmt: BilingualFormat) -> Any:
     try:
         doc = fmt.parse(text, options)
     except BilingualFormatError as exc:  # one line: where and what (exit 2)
-        raise InputError(f"not a readable {fmt.name} file: {exc}") from None
+        raise TranslationFileError(f"not a readable {fmt.name} file: {exc}") from None
     sentence_options = dataclasses.replace(options, input_format=fmt.name)
     label_options = dataclasses.replace(sentence_options, ignore=tuple(options.ignore) + LABEL_IGNORE)
     findings: list[Finding] = []
@@ -140,11 +134,11 @@ def analyse(text: str, options: Any, fmt: BilingualFormat) -> Any:
             except BilingualFormatError:
                 del changes[key]
     raw: list[tuple[int, int, str]] = []
-    token = _collector.set(raw)
+    token = EDIT_SINK.set(raw)
     try:
         fixed = fmt.splice(doc, changes) if changes else text
     finally:
-        _collector.reset(token)
+        EDIT_SINK.reset(token)
     edits = tuple(Edit(Span(a, b), new, "bilingual.target", "safe") for a, b, new in sorted(raw))
     plan = (Pass("checks", edits),) if edits else ()
     findings.sort(key=lambda f: (f.span.start, f.span.end, f.rule))
