@@ -51,6 +51,12 @@ def _caller_level() -> int:
 def analyse(text: str, options: Options | None = None, **overrides: Any) -> Result:
     """Findings and repaired text for ``text``; ``fix`` and ``check`` are views of this."""
     opts = make_options(options, **overrides)
+    from .bilingual.run import BilingualFormat, analyse as analyse_units
+    from .formats import get
+
+    fmt = get(opts.input_format)
+    if isinstance(fmt, BilingualFormat):  # a translation file: unit by unit (repair.bilingual.run)
+        return analyse_units(text, opts, fmt)
     return run(text, opts, checks_for(opts))
 
 

@@ -147,6 +147,10 @@ def common_options(func: Callable | None = None, *, unsafe_help: str | None = UN
                           "and reports."),
         click.option("--input-format", type=Registered(_input_formats), default=None,
                      help="Read every input as this format (default: by file suffix, plain text otherwise)."),
+        click.option("--source-field", metavar="NAME",
+                     help="Read .csv/.tsv/.jsonl inputs as translation tables: the source column (default source)."),
+        click.option("--target-field", metavar="NAME",
+                     help="Read .csv/.tsv/.jsonl inputs as translation tables: the target column (default target)."),
         click.option("--diff-only", is_flag=True,
                      help="Only findings on lines the staged change adds (git diff --cached).") if diff else None,
         click.option("--diff-base", metavar="REF",
@@ -175,6 +179,8 @@ def cli_overrides(params: dict) -> dict[str, Any]:
         "uncurl_quotes": params["uncurl_quotes"] or None,
         "keep_ligatures": params["keep_ligatures"] or None,
         "input_format": params.get("input_format"),
+        "source_field": params.get("source_field"),
+        "target_field": params.get("target_field"),
     }
 
 

@@ -61,6 +61,8 @@ class Settings:
     uncurl_quotes: bool | None = None
     keep_ligatures: bool | None = None
     readability: tuple[tuple[str, float], ...] | None = None
+    source_field: str | None = None      # a CSV/TSV/JSONL file is a translation table (formats/tables.py)
+    target_field: str | None = None
 
     def ignores_for(self, path: str) -> tuple[str, ...]:
         """Rule ids the per-file-ignores give ``path`` (matched relative to the config's folder)."""
@@ -99,6 +101,8 @@ KEYS: dict[str, tuple[str, str]] = {
     "uncurl-quotes": ("bool", "uncurl_quotes"),
     "keep-ligatures": ("bool", "keep_ligatures"),
     "readability": ("thresholds", "readability"),
+    "source-field": ("field", "source_field"),
+    "target-field": ("field", "target_field"),
 }
 
 
@@ -119,6 +123,10 @@ def _value(kind: str, value: Any, where: str, root: str) -> Any:
         choices = kind[7:].split(",")
         if value not in choices:
             raise ConfigError(f"{where}: expected one of {', '.join(choices)}, got {value!r}")
+        return value
+    if kind == "field":
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: expected a column name, got {value!r}")
         return value
     if kind == "bool":
         if not isinstance(value, bool):
@@ -308,7 +316,7 @@ def options_for(settings: Settings, path: str, cli: Mapping[str, Any], base: Opt
     if unsafe is None:
         unsafe = settings.safety == "suggest" if settings.safety else base.unsafe
     keep_lig = pick("keep_ligatures", settings.keep_ligatures, not base.fix_latin_ligatures)
-    return dataclasses.replace(
+    options = dataclasses.replace(
         base,
         select=tuple(pick("select", settings.select, base.select)),
         ignore=ignore,
@@ -327,12 +335,27 @@ def options_for(settings: Settings, path: str, cli: Mapping[str, Any], base: Opt
         readability=tuple(pick("readability", settings.readability, base.readability)),
         input_format=_input_format(path, cli.get("input_format"), base.input_format),
     )
+    table = _table_fields(path, cli, settings)
+    return dataclasses.replace(options, **table) if table else options
 
 
 def _input_format(path: str, explicit: str | None, default: str) -> str:
     from .formats import detect
 
     return detect(path, explicit, default)
+
+
+def _table_fields(path: str, cli: dict[str, Any], settings: Settings) -> dict[str, Any]:
+    """A .csv/.tsv/.jsonl input is a translation table when a source or target column is named
+    (flag or configuration): its input format and columns (repair/formats/tables.py)."""
+    from .formats.tables import table_format
+
+    source = cli.get("source_field") or settings.source_field
+    target = cli.get("target_field") or settings.target_field
+    fmt = table_format(path) if (source or target) and not cli.get("input_format") else None
+    if fmt is None:
+        return {}
+    return {"input_format": fmt, "source_field": source or "source", "target_field": target or "target"}
 
 
 def fail_on_for(settings: Settings, cli_value: str | None) -> str:

@@ -29,6 +29,9 @@ class Options:
     # readability thresholds to override, as (field, value) pairs of ReadabilityThresholds
     readability: tuple[tuple[str, float], ...] = ()
     max_passes: int = 8
+    # the columns of a CSV/TSV/JSONL translation table (repair/formats/tables.py); None: not a table
+    source_field: str | None = None
+    target_field: str | None = None
 
     def enabled(self, rule_id: str) -> bool:
         """Ruff-style selection: the longest matching prefix of select/ignore wins."""

@@ -167,6 +167,7 @@ class Session:
         """The item with its report: ``analysis()`` gives the result; a bug of ours in it becomes
         this file's error and the other files go on."""
         from .checks import BackendUnavailable
+        from .decode import InputError
 
         doc = item.doc
         assert doc is not None
@@ -176,6 +177,11 @@ class Session:
                 result = self._only_added(item, result)
         except (BackendUnavailable, KeyboardInterrupt, SessionError):
             raise
+        except InputError as exc:  # a translation file that cannot be parsed (repair.bilingual.run)
+            message = f"{item.name}: {exc}"
+            self.error(message)
+            item.report = FileReport(item.name, doc.encoding, error=message)
+            return item
         except Exception as exc:  # a bug of ours must not stop the other files
             message = f"{item.name}: internal error {type(exc).__name__}: {exc} (please report this)"
             self.error(message)
@@ -247,8 +253,15 @@ class Session:
         from .decode import InputError
         from .files import read_document
 
+        from . import formats
+        from .formats.translation import BilingualFormat
+
         for path in self.paths:
             item = self.item(path)
+            if isinstance(formats.get(item.options.input_format), BilingualFormat):  # fix --write splices them
+                self.error(f"{path}: --interactive does not review translation files yet; use fix (--write)")
+                self.read_errors += 1
+                continue
             try:
                 doc = read_document(path)
             except InputError as exc:

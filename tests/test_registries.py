@@ -103,7 +103,8 @@ def test_format_choices_come_from_the_registry():
     listing = next(p for p in main.commands["rules"].params if p.name == "fmt")
     assert tuple(listing.type.choices) == report.names("rules") == report.names("rule") == ("human", "json")
     source = next(p for p in main.commands["check"].params if p.name == "input_format")
-    assert tuple(source.type.choices) == formats.names() == ("markdown", "plain")
+    assert tuple(source.type.choices) == formats.names() == (
+        "csv", "jsonl", "markdown", "plain", "po", "tmx", "tsv", "xliff")
 
 
 def test_registration_is_checked():
@@ -117,8 +118,8 @@ def test_registration_is_checked():
         formats.register(InputFormat("mine", "mine", extensions=(".MD",)))
     with pytest.raises(ValueError, match="unknown directive style"):
         formats.register(InputFormat("mine", "mine", directives=("xml",)))
-    with pytest.raises(ValueError, match="known: markdown, plain"):
-        formats.get("po")
+    with pytest.raises(ValueError, match="known: csv, jsonl, markdown, plain, po, tmx, tsv, xliff"):
+        formats.get("nope")
     assert "mine" not in formats.names() and ("check", "x") not in report.FORMATS
 
 
@@ -127,7 +128,9 @@ def test_the_format_is_chosen_by_flag_else_suffix_else_plain():
     assert formats.detect("a.txt") == formats.detect("-") == formats.detect("README") == "plain"
     assert formats.detect("a.md", "plain") == "plain"
     assert formats.detect("a.txt", "markdown") == "markdown"
-    assert formats.default_include() == ("*.txt", "*.md")
+    assert formats.default_include() == ("*.txt", "*.md", "*.po", "*.pot", "*.xlf", "*.xliff", "*.tmx")
+    assert formats.detect("de.PO") == "po" and formats.detect("a.xlf") == "xliff" and formats.detect("m.tmx") == "tmx"
+    assert formats.detect("strings.csv") == "plain"  # a table only when a column is named
 
 
 def test_input_format_flag_on_stdin_and_on_a_markdown_file(tmp_path):
@@ -138,8 +141,8 @@ def test_input_format_flag_on_stdin_and_on_a_markdown_file(tmp_path):
     path.write_text(text, encoding="utf-8")
     as_plain = CliRunner().invoke(main, ["check", "--grammar", "none", "--input-format", "plain", str(path)])
     assert as_plain.exit_code == 1 and ":1:6:" in as_plain.output
-    bad = CliRunner().invoke(main, ["check", "--input-format", "po", "-"], input=text)
-    assert bad.exit_code == 2 and "'po' is not one of" in bad.output
+    bad = CliRunner().invoke(main, ["check", "--input-format", "nope", "-"], input=text)
+    assert bad.exit_code == 2 and "'nope' is not one of" in bad.output
 
 
 def test_what_the_builtin_formats_say():
@@ -185,4 +188,4 @@ def test_markdown_keyword_is_a_deprecated_alias():
     assert repair.check(text, grammar="none", input_format="plain")
     assert Options().input_format == "plain" and not hasattr(Options(), "markdown")
     with pytest.raises(ValueError, match="unknown input format"):
-        repair.check(text, input_format="po")
+        repair.check(text, input_format="nope")

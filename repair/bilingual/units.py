@@ -11,6 +11,7 @@ Nothing here is wired to the pipeline or the CLI yet (issue 12 brings the input-
 from __future__ import annotations
 
 import bisect
+import contextvars
 import functools
 import re
 from dataclasses import dataclass, field
@@ -189,9 +190,16 @@ def resolve_changes(doc: BilingualDocument, changes: Mapping[Any, str]) -> list[
     return [(u, wanted[u.key]) for u in doc.units if u.key in wanted and wanted[u.key] != u.target]
 
 
+# where apply_edits also records the file edits it makes (set by repair.bilingual.run.analyse)
+EDIT_SINK: contextvars.ContextVar[list | None] = contextvars.ContextVar("bilingual_edit_sink", default=None)
+
+
 def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
     """Replace file spans (start, end, new text); spans must not overlap."""
     edits = sorted(edits, key=lambda e: (e[0], e[1]))
+    sink = EDIT_SINK.get()
+    if sink is not None:  # repair.bilingual.run keeps them as the plan of a fix
+        sink.extend(edits)
     out, last = [], 0
     for start, end, new in edits:
         if start < last:

@@ -65,3 +65,4 @@ def default_include() -> tuple[str, ...]:
 
 
 from . import plain, markdown  # noqa: E402,F401  (the built-in formats register themselves)
+from . import po, xliff, tmx, tables  # noqa: E402,F401  (bilingual: repair.bilingual.run)

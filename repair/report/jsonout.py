@@ -24,6 +24,11 @@ def finding_dict(f, index: LineIndex) -> dict[str, Any]:
     }
     if f.sources:
         out["sources"] = list(f.sources)
+    if hasattr(f, "unit_id"):  # a finding on a translation unit (repair.bilingual.run)
+        out["unit"] = {"id": f.unit_id, "source_text": f.source_text}
+        for key in ("context", "plural"):
+            if getattr(f, key, None) is not None:
+                out["unit"][key] = getattr(f, key)
     return out
 
 

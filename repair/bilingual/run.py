@@ -1,0 +1,156 @@
+"""Analysis of a bilingual file (issue 14 items 1, 3, 4): every checkable unit's target through the
+ordinary pipeline, findings located in the file, and the repaired file made by splicing the changed
+targets into the original text (nothing else is touched).
+
+A bilingual input format (repair/formats/po.py, xliff.py, tmx.py, tables.py) is a
+:class:`BilingualFormat`; :func:`repair.api.analyse` hands a text of such a format to :func:`analyse`
+instead of running the pipeline on the whole file. The result is an ordinary
+:class:`repair.pipeline.Result` over the file text, so every formatter, ``--diff-only``, the
+baseline and ``fix --write`` work on it unchanged:
+
+- ``findings`` are in offsets of the file (their ``text`` is the unescaped target text they cover);
+  each is a :class:`UnitFinding` naming its unit (``unit_id``, ``source_text``);
+- ``fixed`` is the file with the repaired targets spliced in; ``plan`` one pass whose edits are the
+  file regions that splice rewrote; ``applied`` the pipeline's edits mapped to the file.
+
+Which units are checked: every unit with a non-empty target, fuzzy / needs-review ones included;
+obsolete PO entries (``#~``) are not units at all; each plural form is its own unit. A unit whose
+repair does not settle (``internal.unstable``) or that would drop or alter an inline code is left
+as it is. Short interface strings are labels, not sentences (:func:`is_label`): the prose rules of
+:data:`LABEL_IGNORE` stand down on them.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..formats.translation import BilingualFormat, _TAG, _current_unit
+from ..decode import InputError
+from ..model import Edit, Finding, Span
+from .units import EDIT_SINK, BilingualFormatError, Unit
+
+# rules about sentences and documents: wrong on a button label or a menu entry
+LABEL_IGNORE = ("mt.fragment", "mt.missing-subject", "quotes.unfinished-end", "quotes.unclosed-start",
+                "quotes.hanging-end", "readability", "harper.SentenceCapitalization")
+LABEL_MAX_WORDS = 3  # a target of 3 words or fewer is a label
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_SENTENCE_END = re.compile(r"[.!?…。！？:][\"'”’»)\]]*\s*$")
+# on a target that is not English only the checks of characters and typography run
+NOT_ENGLISH_IGNORE = ("harper", "languagetool", "readability", "mt", "boilerplate", "quotes")
+
+
+def english(language: str | None) -> bool:
+    """Is a target in this language (a BCP 47 tag; None: unknown) checked as English?"""
+    return language is None or language.replace("_", "-").lower().split("-")[0] in ("en", "")
+
+
+def is_label(target: str) -> bool:
+    """A short interface string ("Cancel", "Open settings"): under four words or no sentence end."""
+    prose = _TAG.sub(" ", target)
+    return len(_WORD.findall(prose)) <= LABEL_MAX_WORDS or not _SENTENCE_END.search(prose)
+
+
+@dataclass(frozen=True, slots=True)
+class UnitFinding(Finding):
+    """A finding on the target of one translation unit (span and line/column: the file's)."""
+
+    unit_id: str | None = None
+    source_text: str | None = None
+    context: str | None = None
+    plural: int | None = None  # which plural form (msgstr[N]) the target is
+
+    def with_span(self, span: Span, text: str) -> "UnitFinding":
+        base = Finding.with_span(self, span, text)
+        return UnitFinding(*(getattr(base, f.name) for f in dataclasses.fields(Finding)),
+                           unit_id=self.unit_id, source_text=self.source_text, context=self.context,
+                           plural=self.plural)
+
+
+def source_findings(unit: Unit, target_result: Any, options: Any) -> list[Finding]:
+    """HOOK for the source-aware checks (issue 14 item 2, ``check_pair(source, target, ...)``):
+    findings in offsets of ``unit.target`` for a unit that has a source. None yet."""
+    return []
+
+
+class TranslationFileError(InputError, ValueError):
+    """A translation file that cannot be parsed: a ValueError for the library, an InputError for
+    the CLI (one line, exit 2)."""
+
+
+def _locate(unit: Unit, f: Finding) -> UnitFinding:
+    a, b = unit.positions.span(f.span.start, f.span.end)
+    span = Span(a, b)
+    fix = None if f.fix is None else Edit(span, f.fix.replacement, f.fix.rule, f.fix.safety)
+    return UnitFinding(f.rule, f.source, f.severity, f.message, span, f.text, fix, f.sources,
+                       unit_id=unit.id, source_text=unit.source, context=unit.context, plural=unit.plural_index)
+
+
+def analyse(text: str, options: Any, fmt: BilingualFormat) -> Any:
+    """Findings and the repaired file for a bilingual file ``text`` of format ``fmt``."""
+    from ..api import checks_for
+    from ..edits import Pass
+    from ..pipeline import run
+    from .result import UnitsResult
+
+    try:
+        doc = fmt.parse(text, options)
+    except BilingualFormatError as exc:  # one line: where and what (exit 2)
+        raise TranslationFileError(f"not a readable {fmt.name} file: {exc}") from None
+    sentence_options = dataclasses.replace(options, input_format=fmt.name)
+    label_options = dataclasses.replace(sentence_options, ignore=tuple(options.ignore) + LABEL_IGNORE)
+    findings: list[Finding] = []
+    changes: dict[str, str] = {}
+    unit_edits: dict[str, list[Edit]] = {}
+    passes = 0
+    for unit in doc.units:
+        if not unit.target.strip():
+            continue  # untranslated: nothing to check in the target
+        opts = label_options if is_label(unit.target) else sentence_options
+        if not english(unit.target_language):
+            opts = dataclasses.replace(opts, ignore=tuple(opts.ignore) + NOT_ENGLISH_IGNORE)
+        token = _current_unit.set(unit)
+        try:
+            result = run(unit.target, opts, checks_for(opts))
+        finally:
+            _current_unit.reset(token)
+        passes = max(passes, result.passes)
+        found = list(result.findings)
+        if unit.source is not None:
+            found.extend(source_findings(unit, result, opts))
+        findings.extend(_locate(unit, f) for f in found)
+        if result.changed and not result.unstable:
+            changes[unit.key] = result.fixed
+            unit_edits[unit.key] = [Edit(Span(*unit.positions.span(e.span.start, e.span.end)), e.replacement,
+                                         e.rule, e.safety) for e in result.applied]
+    # a change splice refuses (an inline code dropped or altered) leaves its unit alone
+    try:
+        fmt.splice(doc, changes)
+    except BilingualFormatError:
+        for key in list(changes):
+            try:
+                fmt.splice(doc, {key: changes[key]})
+            except BilingualFormatError:
+                del changes[key]
+    raw: list[tuple[int, int, str]] = []
+    token = EDIT_SINK.set(raw)
+    try:
+        fixed = fmt.splice(doc, changes) if changes else text
+    finally:
+        EDIT_SINK.reset(token)
+    edits = tuple(Edit(Span(a, b), new, "bilingual.target", "safe") for a, b, new in sorted(raw))
+    plan = (Pass("checks", edits),) if edits else ()
+    findings.sort(key=lambda f: (f.span.start, f.span.end, f.rule))
+    applied = tuple(e for key in changes for e in unit_edits[key])
+    out = UnitsResult(text, fixed, tuple(findings), plan, passes, (), unit_edits=applied)
+    if out.replay() != fixed:  # the plan must give the file back: one edit over the changed region
+        a = 0
+        while a < min(len(text), len(fixed)) and text[a] == fixed[a]:
+            a += 1
+        b = 0
+        while b < min(len(text), len(fixed)) - a and text[-1 - b] == fixed[-1 - b]:
+            b += 1
+        edit = Edit(Span(a, len(text) - b), fixed[a:len(fixed) - b], "bilingual.target", "safe")
+        out = dataclasses.replace(out, plan=(Pass("checks", (edit,)),))
+    return out
