@@ -42,10 +42,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
 from ..model import Edit, Finding, Severity, Span
 from ..options import Options
 from ..terminal import visible
+from ..version import __version__
 from . import BackendUnavailable, Run, current_run
 from .lthttp import is_loopback as _loopback_host
 

@@ -92,7 +92,7 @@ def _lines_of(text: str, offsets: list[int]) -> list[int]:
 
 
 def _chunk():
-    from ..chunks import current
+    from ..chunkstate import current
 
     return current()
 
