@@ -163,7 +163,7 @@ class Packed(Sequence):
         for i in range(len(self._parts)):
             yield from self._part(i)
 
-    def __getitem__(self, index):  # type: ignore[override]
+    def __getitem__(self, index):
         if isinstance(index, slice):
             return tuple(self)[index]
         if index < 0:
