@@ -278,3 +278,12 @@ def test_checker_names_a_module_without_a_layer(tmp_path: Path) -> None:
 def test_layer_patterns_cover_modules_being_restructured(module: str, layer: str) -> None:
     index = layer_of(module)
     assert index is not None and LAYERS[index][0] == layer
+
+
+def test_the_readme_draws_these_layers() -> None:
+    """The picture in the README's development section lists LAYERS, top first."""
+    readme = (ROOT.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Development"):]
+    picture = section[section.index("```\n") + 4:section.index("\n```", section.index("```\n") + 4)]
+    names = [line.split()[0] for line in picture.splitlines() if line and not line.startswith(" ")]
+    assert names == [name for name, _ in reversed(LAYERS)]
