@@ -8,6 +8,6 @@ from .api import analyse, check, fix
 from .model import Document, Edit, Finding, Span
 from .options import Options
 from .pipeline import Result
+from .version import __version__
 
-__version__ = "0.1.0"
 __all__ = ["analyse", "check", "fix", "Options", "Result", "Finding", "Edit", "Span", "Document"]

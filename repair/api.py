@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from types import FrameType
 from typing import Any, Sequence
 
 from .checks import Check, build_checks
@@ -42,6 +43,7 @@ def _caller_level() -> int:
     """The stack level of the first caller outside this module (for a warning)."""
     import sys
 
+    frame: FrameType | None
     level, frame = 2, sys._getframe(2)
     while frame is not None and frame.f_globals.get("__name__") == __name__:
         level, frame = level + 1, frame.f_back

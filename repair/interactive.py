@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import click
 
@@ -55,7 +55,7 @@ class KeyReader:
 
     def __init__(self) -> None:
         self.fd: int | None = None
-        self.saved = None
+        self.saved: Any = None  # the terminal's attributes (termios) while reading keys
 
     def __enter__(self) -> "KeyReader":
         try:
@@ -250,6 +250,7 @@ class Reviewer:
         if finding.rule in self.accept_rules or finding.rule in self.reject_rules:
             return False
         span = to_original(finding.span)
+        assert finding.fix is not None  # a proposal (direct_proposals) carries an edit
         if (finding.rule, span, finding.fix.replacement) in answered:
             return False
         return wanted is None or wanted(span)
@@ -295,6 +296,7 @@ class Reviewer:
             proposals = direct_proposals(result, was_answered)
             for i, finding in enumerate(proposals):
                 fix = finding.fix
+                assert fix is not None  # a proposal (direct_proposals) carries an edit
                 key = (finding.rule, to_original(finding.span), fix.replacement)
                 if key in answered or any(a.span.overlaps(finding.span) for a in accepted):
                     continue

@@ -141,10 +141,10 @@ def _scan(text: str, depth: int = 0) -> tuple[list[Span], list[Span]]:
             continue
         region = Span(lines.starts[first], lines.ends[last - 1])
         cursor = max(cursor, region.start)
-        found, cursor = _inline_spans(text, region, tok.children or (), cursor)
-        spans.extend(span for span, _ in found)
-        code.extend(span for span, kind in found if kind == "code_inline")
-        spans.extend(_targets_and_urls(text, region, [span for span, _ in found]))
+        inline, cursor = _inline_spans(text, region, tok.children or (), cursor)
+        spans.extend(span for span, _ in inline)
+        code.extend(span for span, kind in inline if kind == "code_inline")
+        spans.extend(_targets_and_urls(text, region, [span for span, _ in inline]))
     return merge(spans, text), merge(code)
 
 
@@ -166,6 +166,7 @@ def _reparse(lines: _Lines, first: int, last: int, depth: int) -> tuple[list[Spa
     starts = []
     for i in range(first, last):
         m = _CONTAINER_PREFIX.match(text, lines.starts[i], lines.ends[i])
+        assert m is not None  # the prefix pattern matches the empty string
         starts.append(m.end())
     sub = "\n".join(text[start:lines.ends[i]] for start, i in zip(starts, range(first, last)))
     sub_starts = [0]

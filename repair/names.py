@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from .checks.registry import is_spelling
 from .lexicon import american_form, count, fold, not_a_misspelling
@@ -171,7 +171,7 @@ def is_regional_variant(word: str, suggestions: Iterable[str]) -> bool:
 
 def suppress_names(text: str, findings: Sequence[Finding], options: Options,
                    index: NameIndex | None = None,
-                   alternatives: dict[tuple[int, int], Sequence[str]] | None = None) -> list[Finding]:
+                   alternatives: Mapping[tuple[int, int], Sequence[str]] | None = None) -> list[Finding]:
     """Drop spelling findings on words the document uses as names, that the user accepts,
     or that are another dialect's spelling of the suggested word.
 

@@ -152,7 +152,7 @@ def textstat_module() -> Any:
                 except ImportError:
                     continue
                 if hasattr(module, "get_cmudict"):
-                    module.get_cmudict = _offline_cmudict
+                    setattr(module, "get_cmudict", _offline_cmudict)
                     patched += 1
             if not patched:  # pragma: no cover - a textstat layout we do not know
                 raise RuntimeError("textstat's CMU dictionary hook was not found; pin textstat<0.8")

@@ -18,8 +18,13 @@ from ..options import Options
 
 
 class Check(Protocol):
-    name: str
-    scope: Literal["paragraph", "document"]
+    # read-only: a check may be a frozen dataclass (each source's build() is typed to return
+    # Check, so mypy checks every check class against this protocol)
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def scope(self) -> Literal["paragraph", "document"]: ...
 
     def check(self, text: str, options: Options) -> list[Finding]: ...
 

@@ -28,12 +28,12 @@ import sys
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Iterator, Literal, Sequence
 
 from ..model import Edit, Finding, Severity, Span
 from ..options import Options
 from ..text import paragraphs
-from . import BackendUnavailable
+from . import BackendUnavailable, Check
 
 # Severity of each Harper LintKind. "error": the text is wrong as written (a
 # misspelling, a broken agreement, a doubled word); "warning": probably wrong but
@@ -231,7 +231,7 @@ def _chunks(todo: list[int], spans: Sequence[Span], size: int,
 
 class HarperCheck:
     name = "harper"
-    scope = "document"
+    scope: Literal["paragraph", "document"] = "document"
     CHUNK = 3000  # characters of neighbouring paragraphs linted in one call
 
     def __init__(self, dialect: str = "us", *, names: bool = True, quiet_rules: frozenset[str] = QUIET_RULES,
@@ -456,7 +456,7 @@ def suggestion_texts(span_text: str, suggestions: Sequence[Any]) -> list[str]:
     return out
 
 
-def build(options: Options) -> list[HarperCheck]:
+def build(options: Options) -> list[Check]:  # typed so that mypy checks HarperCheck against Check
     """The registry's way in (see :mod:`repair.checks.registry`)."""
     return [HarperCheck.for_options(options)]
 

@@ -40,13 +40,13 @@ import urllib.parse
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from .. import __version__
 from ..model import Edit, Finding, Severity, Span
 from ..options import Options
 from ..terminal import visible
-from . import BackendUnavailable, Run, current_run
+from ..version import __version__
+from . import BackendUnavailable, Check, Run, current_run
 from .lthttp import is_loopback as _loopback_host
 
 # LanguageTool's issueType (ITS 2.0 localization quality issue types) -> our severity.
@@ -388,7 +388,7 @@ def language_for(url: str, dialect: str, limits: Limits, run: Any = None) -> str
 
 class LanguageToolCheck:
     name = "languagetool"
-    scope = "document"
+    scope: Literal["paragraph", "document"] = "document"
 
     def __init__(self, url: str, dialect: str = "us", *, names: bool = True,
                  limits: Limits | None = None) -> None:
@@ -570,7 +570,7 @@ def to_finding(text: str, match: Match) -> Finding:
     return Finding(rid, "languagetool", severity, message, span, span_text, fix, ("languagetool",))
 
 
-def build(options: Options) -> list[LanguageToolCheck]:
+def build(options: Options) -> list[Check]:  # typed so that mypy checks the class against Check
     """The registry's way in (see :mod:`repair.checks.registry`)."""
     return [LanguageToolCheck.for_options(options)]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 from urllib.parse import quote
 
 from ..output import text_name
@@ -35,7 +35,7 @@ def _uri(path: str, base: str) -> str:
 def _region(index: LineIndex, start: int, end: int, text: str | None = None) -> dict:
     line, col = index.position(start)
     end_line, end_col = index.position(end)
-    region = {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col,
+    region: dict[str, Any] = {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col,
               "charOffset": start, "charLength": end - start}
     if text is not None:
         region["snippet"] = {"text": text}
@@ -60,7 +60,7 @@ def render(reports: Iterable[FileReport], *, version: str, rule_descriptions: Ma
             continue
         if report.result is None:
             continue
-        artifact = {"location": artifact_location}
+        artifact: dict[str, Any] = {"location": artifact_location}
         if report.encoding:
             artifact["encoding"] = report.encoding
         artifact_index = len(artifacts)

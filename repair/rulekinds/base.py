@@ -23,7 +23,7 @@ from typing import Any, Callable, ClassVar, Literal
 import regex
 
 from .. import wordlists
-from ..model import Edit, Finding, Span
+from ..model import Edit, Finding, Severity, Span
 from ..text import HYPHENATED_TOKEN, HYPHENATED_WORD
 
 RuleSafety = Literal["safe", "suggest", "flag"]
@@ -117,7 +117,7 @@ class Rule:
 
     id: str
     message: str
-    severity: str
+    severity: Severity
     safety: RuleSafety
     examples: Examples
     path: str = ""
@@ -434,6 +434,7 @@ class Facts:
         got = self._eq.get(key)
         if got is None:
             w = self.stream(which)
+            assert w is not None  # see the docstring
             got = self._eq[key] = bytes(map(operator.ne, w, w[distance:]))
         return got
 
@@ -442,6 +443,7 @@ class Facts:
         key = ("at", word)
         got = self._eq.get(key)
         if got is None:
+            assert self.words is not None  # positions are of the marked word stream
             got = self._eq[key] = bytes(map(operator.eq, self.words, itertools.repeat(word)))
         return got
 

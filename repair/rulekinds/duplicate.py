@@ -63,12 +63,12 @@ def _repeated_sentence_start(text: str, n: int, paragraphs: bool = False) -> boo
     groups: dict[str, list[int]] = {flat[:size]: [0]}
     for m in re.finditer(starts, flat):
         groups.setdefault(m.group(1), []).append(m.end())
-    for starts in groups.values():
-        if len(starts) > 1:
+    for positions in groups.values():
+        if len(positions) > 1:
             # the same first characters: compare the first n words (identical sentences give
             # identical windows, however long their words)
-            keys = [flat[p:p + 4096].split(" ", n)[:n] for p in starts]
-            if len({tuple(k) for k in keys}) < len(keys):
+            windows = [flat[p:p + 4096].split(" ", n)[:n] for p in positions]
+            if len({tuple(k) for k in windows}) < len(windows):
                 return True
     return False
 
@@ -92,7 +92,7 @@ def _lines_of(text: str, offsets: list[int]) -> list[int]:
 
 
 def _chunk():
-    from ..chunks import current
+    from ..chunkstate import current
 
     return current()
 

@@ -20,7 +20,7 @@ from typing import Any
 import regex
 
 from ..model import Finding
-from .base import Facts, Rule, kind, param, preserve_case
+from .base import Facts, Rule, RuleSafety, kind, param, preserve_case
 
 
 @kind("pattern")
@@ -80,7 +80,7 @@ class PatternRule(Rule):
                 replacement = m.expand(repl)
                 if self.p("ignorecase") and self.p("preserve_case"):
                     replacement = preserve_case(matched, replacement)
-            safety = None
+            safety: RuleSafety | None = None
             if self._safe_group and self.safety == "suggest" and m.group("safe") is not None:
                 safety = "safe"
             if self._flag_group and m.group("flag") is not None:

@@ -34,7 +34,7 @@ from typing import Any
 import regex
 
 from ..model import Finding
-from .base import _MARK_CHARS, WORD, Facts, Rule, kind, param
+from .base import _MARK_CHARS, WORD, Facts, Rule, RuleSafety, kind, param
 
 _PREV = regex.compile(r"(" + WORD + r")[ \t\u00a0]*\Z")
 _SENT_START = regex.compile(r"(?:^|[.!?:;][\"'”’)\]]*)\s*\Z")
@@ -214,7 +214,7 @@ class RepetitionRule(Rule):
                                 return True
                     p = at.find(1, p + 1)
             return False
-        stream = None
+        stream: list[str] | None = None
         for k in range(lo, hi + 1):
             diff = facts.differ(k, self._stream)
             run = self._runs[k]
@@ -222,6 +222,7 @@ class RepetitionRule(Rule):
             while i != -1:
                 if stream is None:
                     stream = facts.stream(self._stream)
+                    assert stream is not None  # differ() above built it
                 unit = stream[i:i + k]
                 if _MARK_CHARS.isdisjoint(unit) and not self._unit_allowed(" ".join(unit)):
                     return True
@@ -250,6 +251,6 @@ class RepetitionRule(Rule):
             follow = self.p("allow_followed_by")
             if follow is not None and follow.match(text, m.end()):
                 continue
-            safety = "safe" if self._safe(text, m, unit) else None
+            safety: RuleSafety | None = "safe" if self._safe(text, m, unit) else None
             out.append(self.finding(text, m.start(), m.end(), unit, safety, unit=unit, copies=str(n)))
         return out

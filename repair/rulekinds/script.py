@@ -32,6 +32,8 @@ def _script_class(scripts: tuple[str, ...]) -> str:
 class _ScriptRule(Rule):
     """What both script kinds share: the listed scripts, the allow-list, the precheck."""
 
+    _re: regex.Pattern  # each kind's own search, compiled in setup()
+
     def _compile(self) -> str:
         cls = _script_class(self.p("scripts"))
         try:
