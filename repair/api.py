@@ -58,7 +58,7 @@ def analyse(text: str, options: Options | None = None, **overrides: Any) -> Resu
 
     fmt = get(opts.input_format)
     if isinstance(fmt, BilingualFormat):  # a translation file: unit by unit (repair.bilingual.run)
-        return analyse_units(text, opts, fmt)
+        return analyse_units(text, opts, fmt, checks_for)
     return run(text, opts, checks_for(opts))
 
 

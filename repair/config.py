@@ -345,7 +345,7 @@ def _input_format(path: str, explicit: str | None, default: str) -> str:
     return detect(path, explicit, default)
 
 
-def _table_fields(path: str, cli: dict[str, Any], settings: Settings) -> dict[str, Any]:
+def _table_fields(path: str, cli: Mapping[str, Any], settings: Settings) -> dict[str, Any]:
     """A .csv/.tsv/.jsonl input is a translation table when a source or target column is named
     (flag or configuration): its input format and columns (repair/formats/tables.py)."""
     from .formats.tables import table_format

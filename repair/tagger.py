@@ -75,7 +75,7 @@ _ABBREV = frozenset("mr mrs ms dr prof st jr sr vs no gen col lt sgt gov sen rep
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     """The sentences of ``text[start:end]`` as spans (leading and trailing space excluded)."""
     end = len(text) if end is None else end
-    out = []
+    out: list[Span] = []
     pos = start
     for m in _regexes()[1].finditer(text, start, end):
         if m.group() != "\n":

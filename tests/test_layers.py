@@ -39,17 +39,21 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("basics", ("repair.options", "repair.decode", "repair.edits", "repair.nonprose",
                 "repair.terminal", "repair.output", "repair.wordlists", "repair.lexicon",
                 "repair.markdown", "repair.suppress", "repair.formats", "repair.formats.*",
-                "repair.files", "repair.gitdiff", "repair.chunkstate")),
+                "repair.files", "repair.gitdiff", "repair.chunkstate",
+                # translation-file parsers (units and splicing): bytes in, units out
+                "repair.bilingual", "repair.bilingual.units", "repair.bilingual._xml", "repair.bilingual.po",
+                "repair.bilingual.xliff", "repair.bilingual.tmx", "repair.bilingual.tables")),
     # what finds things: encoding repair, rule kinds and rule packs, check sources
     ("detectors", ("repair.encoding", "repair.rulekinds", "repair.rulekinds.*", "repair.rulebook",
                    "repair.readability", "repair.tagger", "repair.tagger.*", "repair.names",
-                   "repair.checks", "repair.checks.*")),
+                   "repair.checks", "repair.checks.*", "repair.untranslated",
+                   # the garble score's features and model (checks.garble flags sentences by it)
+                   "repair.score", "repair.score.*")),
     # the fixed-point loop and merging of findings
     ("engine", ("repair.merge", "repair.pipeline")),
     # the library API and what is built on it without a user interface
     ("library", ("repair", "repair.api", "repair.chunks", "repair.catalog", "repair.validate",
-                 "repair.config", "repair.baseline", "repair.bilingual", "repair.bilingual.*",
-                 "repair.score", "repair.score.*")),
+                 "repair.config", "repair.baseline", "repair.bilingual.run", "repair.bilingual.result")),
     # output formats (the --format registry)
     ("output", ("repair.report", "repair.report.*")),
     # applications: a run over many files, a session, review
@@ -272,7 +276,7 @@ def test_checker_names_a_module_without_a_layer(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("module, layer", [
     ("repair.cli_batch", "commands"), ("repair.commands.check", "commands"),
-    ("repair.batch.records", "applications"), ("repair.score.features", "library"),
+    ("repair.batch.records", "applications"), ("repair.score.features", "detectors"),
     ("repair.report.sarif", "output"), ("repair.checks.harper", "detectors"),
 ])
 def test_layer_patterns_cover_modules_being_restructured(module: str, layer: str) -> None:

@@ -18,9 +18,10 @@ class UnitsResult(Result):
     unit_edits: tuple[Edit, ...] = ()
 
     @property
-    def applied(self) -> tuple[Edit, ...]:  # type: ignore[override]
+    def applied(self) -> tuple[Edit, ...]:
         return self.unit_edits
 
     def restricted(self, wanted: Callable[[Span], bool]) -> "UnitsResult":
         out = Result.restricted(self, wanted)
+        assert isinstance(out, UnitsResult)  # Result.restricted replaces fields, keeping the class
         return dataclasses.replace(out, unit_edits=tuple(e for e in self.unit_edits if wanted(e.span)))

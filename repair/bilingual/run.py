@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from ..formats.translation import BilingualFormat, _TAG, _current_unit
 from ..decode import InputError
@@ -63,7 +63,7 @@ class UnitFinding(Finding):
 
     def with_span(self, span: Span, text: str) -> "UnitFinding":
         base = Finding.with_span(self, span, text)
-        return UnitFinding(*(getattr(base, f.name) for f in dataclasses.fields(Finding)),
+        return UnitFinding(**{f.name: getattr(base, f.name) for f in dataclasses.fields(Finding)},
                            unit_id=self.unit_id, source_text=self.source_text, context=self.context,
                            plural=self.plural)
 
@@ -87,9 +87,9 @@ def _locate(unit: Unit, f: Finding) -> UnitFinding:
                        unit_id=unit.id, source_text=unit.source, context=unit.context, plural=unit.plural_index)
 
 
-def analyse(text: str, options: Any, fmt: BilingualFormat) -> Any:
-    """Findings and the repaired file for a bilingual file ``text`` of format ``fmt``."""
-    from ..api import checks_for
+def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[[Any], Any]) -> Any:
+    """Findings and the repaired file for a bilingual file ``text`` of format ``fmt``;
+    ``checks_for(options)`` builds the checks (``repair.api.checks_for``: built once per process)."""
     from ..edits import Pass
     from ..pipeline import run
     from .result import UnitsResult

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Finding, Span
+from ..model import Finding, Severity, Span
 from .base import SOURCE, Facts, Rule, kind, param
 
 
@@ -45,7 +45,7 @@ class UntranslatedRule(Rule):
         for c in untranslated.candidates(text, floor=info_at):
             if c.score < info_at or c.word.casefold() in self._allow:
                 continue
-            severity = "warning" if c.score >= warn_at else "info"
+            severity: Severity = "warning" if c.score >= warn_at else "info"
             if self.severity == "info":
                 severity = "info"
             out.append(Finding(self.id, SOURCE, severity, self.render(c.word), Span(c.start, c.end), c.word))
