@@ -30,7 +30,7 @@ def errors(report: str) -> list[str]:
 def test_errors_reads_a_report():
     report = ("repair/a.py:3: error: Bad  [misc]\nrepair/a.py:3: note: see\n"
               "repair/cli.py:9: error: Worse  [misc]\nFound 2 errors in 2 files\n")
-    assert errors(report) == ["repair/a.py:3: error: Bad  [misc]"]
+    assert errors(report) == ["repair/a.py:3: error: Bad  [misc]", "repair/cli.py:9: error: Worse  [misc]"]
 
 
 @pytest.mark.slow
