@@ -227,11 +227,21 @@ def main() -> None:
     ap.add_argument("--no-pofilter", action="store_true")
     ap.add_argument("--no-mqm", action="store_true")
     ap.add_argument("--output", default=str(OUT))
+    ap.add_argument("--show", metavar="RULE", help="print MLQE-PE dev findings of RULE (right or wrong) and stop")
     args = ap.parse_args()
     if args.calibrate:
         calibrate()
         return
     rows = mlqe_rows("dev")
+    if args.show:
+        for row in rows:
+            for f in check_pair(row["src"], row["mt"], source_lang=row["lang"]):
+                if f.rule == args.show:
+                    ok = (row["hter"] >= HTER_RIGHT if whole(f, row["mt"])
+                          else any(changed_chars(row["mt"], row["pe"])[f.span.start:f.span.end]))
+                    print(f"{'RIGHT' if ok else 'WRONG'} {row['pair']} hter={row['hter']:.2f} {f.text[:50]!r} "
+                          f"{f.message}\n  src: {row['src']}\n  mt:  {row['mt']}\n  pe:  {row['pe']}")
+        return
     tally, pooled = eval_mlqe(rows)
     po = None if args.no_pofilter else run_pofilter(rows)
     mqm, refs = (Tally(), {"words": 0, "found": Counter(), "examples": []}) if args.no_mqm else eval_mqm()

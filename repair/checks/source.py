@@ -184,7 +184,10 @@ def _fold(text: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # numbers
 
-_NUM = re.compile(r"(?<![\w.,])[-−]?\d+(?:[.,\u00a0\u202f' ]\d+)*(?![\w])|(?<![\w.,])\d+(?=[^\W\d_])|(?<=[^\W\d_])\d+")
+# a number: not inside a Latin token ("H5N6", "COVID-19", "mp3"); groups of three after a space or
+# apostrophe ("1 500", "1'500"); letters may follow ("25th", "1990s", "5km")
+_NUM = re.compile(r"(?<![A-Za-z0-9_])(?<!\d[.,])(?<![A-Z]-)(?<![A-Z][a-z]-)[-−]?\d+"
+                  r"(?:[.,]\d+|[\u00a0\u202f' ]\d{3}(?!\d))*(?![0-9])")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _EN_WORDS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -272,17 +275,22 @@ def _readings(raw: str, lang: str | None = None) -> set[float]:
     raw = raw.lstrip("-")
     out: set[float] = set()
     plain = re.sub(r"[ ']", "", raw)
+    if raw.startswith("0") and len(plain) > 1 and plain.isdigit():
+        out.add(float(plain))  # "007", "00" of a clock
     if re.fullmatch(r"\d+", plain):
         out.add(float(plain))
     lang = (lang or "").split("-")[0].lower()
     marks = ((",", "."),) if lang in _DECIMAL_POINT else ((".", ","),) if lang in _DECIMAL_COMMA \
         else ((",", "."), (".", ","))
-    for group, decimal in marks:
-        body = plain
-        if re.fullmatch(rf"\d{{1,3}}(?:\{group}\d{{3}})+(?:\{decimal}\d+)?", body):
-            out.add(float(body.replace(group, "").replace(decimal, ".")))
-        if re.fullmatch(rf"\d+\{decimal}\d+", body):
-            out.add(float(body.replace(decimal, ".")))
+    for tried in (marks, ((",", "."), (".", ","))):
+        for group, decimal in tried:
+            body = plain
+            if re.fullmatch(rf"\d{{1,3}}(?:\{group}\d{{3}})+(?:\{decimal}\d+)?", body):
+                out.add(float(body.replace(group, "").replace(decimal, ".")))
+            if re.fullmatch(rf"\d+\{decimal}\d+", body):
+                out.add(float(body.replace(decimal, ".")))
+        if out:
+            break
     if not out:  # "10.30", "1.2.3": take each part
         out.update(float(p) for p in re.split(r"[.,]", plain) if p)
     return {sign * v for v in out} | {abs(v) for v in out}
@@ -299,10 +307,11 @@ class _Num:
 # a scale word after a number: "2 million", "5万", "1,5 milioane", "3 млн", "2 Mio."
 _SCALE_AFTER = re.compile(
     r"\s*(?:(hundred|thousand|million|billion|trillion)|(百)|(千)|(万|萬)|(亿|億)"
-    r"|(mii|mie|tuh|тыс|tausend|mille)|(mil|mln|млн|Mio|milj|million)|(mld|miliard|млрд|Mrd|miljard|milliard))",
+    r"|(mii|mie|tuh|тыс|tausend|mille)|(mil|mln|млн|Mio|milj|million)|(mld|miliard|млрд|Mrd|miljard|milliard)"
+    r"|(成))",
     re.IGNORECASE)
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-_GROUP_SCALES = (None, 100, 1000, 10**4, 10**8, 1000, 10**6, 10**9)
+_GROUP_SCALES = (None, 100, 1000, 10**4, 10**8, 1000, 10**6, 10**9, 10)
 
 
 def _digit_numbers(text: str, lang: str | None = None) -> list[_Num]:
@@ -313,9 +322,14 @@ def _digit_numbers(text: str, lang: str | None = None) -> list[_Num]:
         scale = _SCALE_AFTER.match(folded, m.end())
         if scale:
             factor = _SCALES[scale.group(1).lower()] if scale.group(1) else _GROUP_SCALES[scale.lastindex - 1]
-            values |= {round(v * factor, 6) for v in values}
-        found.append(_Num(m.start(), m.end(), m.group(), frozenset(values)))
+            values |= {v * factor for v in values}
+        found.append(_Num(m.start(), m.end(), m.group(), frozenset(map(_canon, values))))
     return found
+
+
+def _canon(value: float) -> float:
+    """Nine significant digits: 4.176 million and 417.6万 are one value."""
+    return float(f"{value:.9g}")
 
 
 def _related(values: Iterable[float]) -> set[float]:
@@ -326,11 +340,13 @@ def _related(values: Iterable[float]) -> set[float]:
         out.add(v)
         if 1900 <= v <= 2099:
             out.add(v % 100)
+        if 0 <= v < 100 and v == int(v):  # "anii '90" -> "the 1990s"
+            out.update((1900 + v, 2000 + v))
         if 0 < v < 12:
             out.add(v + 12)
         if 12 < v <= 24:
             out.add(v - 12)
-    return out
+    return {_canon(v) for v in out}
 
 
 def _word_values(text: str, table: Mapping[str, float]) -> set[float]:
@@ -342,7 +358,12 @@ def _source_values(source: str, lang: str | None) -> set[float]:
     for n in _digit_numbers(source, lang):
         values |= n.values
     values |= _word_values(source, _SOURCE_WORDS)
-    values |= {float(v) for v in (_cjk_value(m.group()) for m in _CJK_NUM.finditer(source)) if v is not None}
+    for m in _CJK_NUM.finditer(source):
+        v = _cjk_value(m.group())
+        if v is not None:
+            values.add(float(v))
+            if source[m.end():m.end() + 1] == "成":  # 两成 = 20%
+                values.add(float(v) * 10)
     values |= {float(v) for v in (_roman(m.group()) for m in _ROMAN.finditer(source)) if v}
     return values
 
@@ -355,6 +376,9 @@ def _target_values(target: str, lang: str) -> set[float]:
     values |= {_EN_WORDS[w] for w in words if w in _EN_WORDS}
     # compound number words: "twenty-five", "two hundred"
     small = [_EN_WORDS[w] for w in words if w in _EN_WORDS and _EN_WORDS[w] < 100]
+    for a, b in zip(words, words[1:]):  # "fourteen billion"
+        if a in _EN_WORDS and b in _SCALES:
+            values.add(_EN_WORDS[a] * _SCALES[b])
     for a in small:
         for b in small:
             values.add(a + b)
@@ -362,6 +386,8 @@ def _target_values(target: str, lang: str) -> set[float]:
     return values
 
 
+_WEEKDAY = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:yesterday|today|tomorrow)\b", re.I)
+_DAY_AFTER = re.compile(r"\s*(?:日|号|號)")
 _CJK_SKIP_AFTER = re.compile(r"\s*(?:倍|成|折|番|号|號|位|名|点|點)")
 
 
@@ -369,13 +395,18 @@ def _check_numbers(source: str, target: str, source_lang: str | None, target_lan
                    out: list[Finding]) -> None:
     src_nums = [n for n in _digit_numbers(source, source_lang)
                 if not _CJK_SKIP_AFTER.match(source, n.end) and not _is_list_marker(source, n)]
-    tgt_nums = _digit_numbers(target, target_lang)
+    tgt_nums = _digit_numbers(target, None)  # "55.000" copied as written counts as the source's
     if not src_nums and not tgt_nums:
         return
     src_all = _related(_source_values(source, source_lang))
-    tgt_all = _related(_target_values(target, target_lang))
-    missing = [n for n in src_nums if not (n.values & tgt_all) and not all(v <= 1 for v in n.values)]
-    extra = [n for n in tgt_nums if not (n.values & src_all) and not _is_list_marker(target, n)]
+    tgt_all = _related(_target_values(target, None))
+    weekday = _WEEKDAY.search(target) is not None
+    missing = [n for n in src_nums if not (n.values & tgt_all) and not all(v <= 1 for v in n.values)
+               and not (weekday and _DAY_AFTER.match(source, n.end))]
+    literals = {n.text for n in _digit_numbers(source)}
+    extra = [n for n in tgt_nums if not (n.values & src_all) and not _is_list_marker(target, n)
+             and not all(v <= 1 for v in n.values) and n.text not in literals
+             and not ({_canon(float(p)) for p in re.findall(r"\d+", n.text.translate(_FULLWIDTH))} & src_all)]
     if len(missing) == 1 and len(extra) == 1:
         n = extra[0]
         out.append(_finding("source.number-different",
@@ -601,7 +632,7 @@ _END_CLASS = {".": ".", "。": ".", "．": ".", "!": "!", "！": "!", "?": "?", 
 
 def _end_mark(text: str) -> str:
     t = text.rstrip()
-    t = t.rstrip("\"'”’»)）」』】")
+    t = t.rstrip("\"'“”‘’«»„)）」』】》")
     if t.endswith("..."):
         return "…"
     return _END_CLASS.get(t[-1:], "")
@@ -611,8 +642,9 @@ def _check_edges(source: str, target: str, source_script: str, out: list[Finding
     if not source.strip() or not target.strip():
         return
     se, te = _end_mark(source), _end_mark(target)
-    if se != te and (se in ("?", "!", ":") or te in ("?", ":") or (se == "" and te == ".") or se == "." and te == ""):
-        # "。" -> "." and "..." -> "…" are the same class; only the shown pairs are certain enough
+    if se != te and (se in ("?", "!", ":") or te in ("?", "!", ":")):
+        # "。" -> "." and "..." -> "…" are the same class; a full stop added or dropped is left alone
+        # (segmented prose and joined sentences do both)
         end = len(target.rstrip())
         message = (f"the source ends with {se!r}, the translation with {te!r}" if te
                    else f"the source ends with {se!r}, the translation does not")
@@ -703,6 +735,8 @@ def check_pair(source: str, target: str, *, source_lang: str | None = None, targ
     if any(f.severity != "info" for f in out):
         out = [f if f.rule != "source.length-ratio" else
                Finding(f.rule, f.source, "warning", f.message, f.span, f.text) for f in out]
+    else:  # a short translation alone is weak evidence (omissions are rare): say nothing
+        out = [f for f in out if not (f.rule == "source.length-ratio" and "shorter" in f.message)]
     out = [f for f in out if f.rule not in options.disabled]
     out.sort(key=lambda f: (f.span.start, f.span.end, f.rule))
     return out
