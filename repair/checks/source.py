@@ -186,7 +186,7 @@ def _fold(text: str) -> str:
 
 # a number: not inside a Latin token ("H5N6", "COVID-19", "mp3"); groups of three after a space or
 # apostrophe ("1 500", "1'500"); letters may follow ("25th", "1990s", "5km")
-_NUM = re.compile(r"(?<![A-Za-z0-9_])(?<!\d[.,])(?<![A-Z]-)(?<![A-Z][a-z]-)[-−]?\d+"
+_NUM = re.compile(r"(?:(?<![A-Za-z0-9_])|(?<=RMB|USD|HKD|EUR|GBP|JPY|CNY|US\$))(?<!\d[.,])(?<![A-Z]-)(?<![A-Z][a-z]-)[-−]?\d+"
                   r"(?:[.,]\d+|[\u00a0\u202f' ]\d{3}(?!\d))*(?![0-9])")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _EN_WORDS = {
@@ -306,12 +306,12 @@ class _Num:
 
 # a scale word after a number: "2 million", "5万", "1,5 milioane", "3 млн", "2 Mio."
 _SCALE_AFTER = re.compile(
-    r"\s*(?:(hundred|thousand|million|billion|trillion)|(百)|(千)|(万|萬)|(亿|億)"
+    r"\s*(?:(hundred|thousand|million|billion|trillion)|[多余餘]?(?:(百)|(千)|(万|萬)|(亿|億))"
     r"|(mii|mie|tuh|тыс|tausend|mille)|(mil|mln|млн|Mio|milj|million)|(mld|miliard|млрд|Mrd|miljard|milliard)"
-    r"|(成))",
+    r"|(成)|(K|k)\b|(bn)\b)",
     re.IGNORECASE)
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9, "trillion": 10**12}
-_GROUP_SCALES = (None, 100, 1000, 10**4, 10**8, 1000, 10**6, 10**9, 10)
+_GROUP_SCALES = (None, 100, 1000, 10**4, 10**8, 1000, 10**6, 10**9, 10, 1000, 10**9)
 
 
 def _digit_numbers(text: str, lang: str | None = None) -> list[_Num]:
@@ -358,8 +358,13 @@ def _source_values(source: str, lang: str | None) -> set[float]:
     for n in _digit_numbers(source, lang):
         values |= n.values
     values |= _word_values(source, _SOURCE_WORDS)
+    if "半" in source:  # 四点半 = 4:30, 一个半 = 1.5
+        values.update((30.0, 0.5))
     for m in _CJK_NUM.finditer(source):
         v = _cjk_value(m.group())
+        digits = [_CJK_DIGITS[ch] for ch in m.group() if ch in _CJK_DIGITS and _CJK_DIGITS[ch]]
+        unit = _CJK_UNITS.get(m.group()[-1], 1)
+        values.update(float(d * unit) for d in digits)  # 五六百 = 500 to 600; 四五 = 4 or 5
         if v is not None:
             values.add(float(v))
             if source[m.end():m.end() + 1] == "成":  # 两成 = 20%
@@ -406,7 +411,8 @@ def _check_numbers(source: str, target: str, source_lang: str | None, target_lan
     literals = {n.text for n in _digit_numbers(source)}
     extra = [n for n in tgt_nums if not (n.values & src_all) and not _is_list_marker(target, n)
              and not all(v <= 1 for v in n.values) and n.text not in literals
-             and not ({_canon(float(p)) for p in re.findall(r"\d+", n.text.translate(_FULLWIDTH))} & src_all)]
+             and not ({_canon(float(p)) for p in re.findall(r"\d+", n.text.translate(_FULLWIDTH))} & src_all)
+             and not _completes_date(target, n)]
     if len(missing) == 1 and len(extra) == 1:
         n = extra[0]
         out.append(_finding("source.number-different",
@@ -419,6 +425,16 @@ def _check_numbers(source: str, target: str, source_lang: str | None, target_lan
         shown = ", ".join(n.text for n in missing)
         out.append(_finding("source.number-missing", f"the source's {shown} is not in the translation",
                             target, start, end))
+
+
+_MONTH_NEAR = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s*$",
+                         re.IGNORECASE)
+
+
+def _completes_date(text: str, n: _Num) -> bool:
+    """A year a translator adds to a date the source gives without one ("7月26日" -> "July 26, 2020")."""
+    return len(n.text) == 4 and n.text[:2] in ("19", "20") and bool(
+        _MONTH_NEAR.search(text[max(0, n.start - 20):n.start]))
 
 
 def _is_list_marker(text: str, n: _Num) -> bool:
@@ -548,13 +564,24 @@ def _check_copied_words(source: str, target: str, source_script: str, target_lan
     src_words = {w.casefold() for w in _WORD.findall(source)}
     masked = [(m.start(), m.end()) for m in _placeholders(target)] + [
         (m.start(), m.end()) for m in re.finditer(r"\b(?:https?://|www\.)\S+|\S+@\S+\.\w+", target)]
-    for m in _WORD.finditer(target):
+    from .. import lexicon
+
+    words = list(_WORD.finditer(target))
+    for i, m in enumerate(words):
         w = m.group()
         if any(a <= m.start() < b for a, b in masked):
             continue
         if len(w) < 4 or not w.islower() or w.casefold() not in src_words:
             continue
-        if _english_count(w) or _english_count(_fold(w)):
+        if _english_count(w) or _english_count(_fold(w)) or lexicon.is_known_word(w):
+            continue
+        if lexicon.in_foreign_phrase(target, m.start(), m.end()):
+            continue
+        # a neighbour copied too: a title, a binomial or a quoted phrase kept on purpose
+        # ("Elephas falconeri", "Post mortem laureatus", "De beryllo")
+        neighbours = [words[j].group() for j in (i - 1, i + 1) if 0 <= j < len(words)
+                      and target[min(words[j].end(), m.end()):max(words[j].start(), m.start())].strip() == ""]
+        if any(n.casefold() in src_words for n in neighbours):
             continue
         if _NON_ENGLISH_LETTER.search(w) is None and len(w) < 5:
             continue
@@ -562,7 +589,10 @@ def _check_copied_words(source: str, target: str, source_script: str, target_lan
                             target, m.start(), m.end()))
 
 
-_NAME_TOKEN = re.compile(r"(?<![\w.])(?:[A-Za-z]+\d[\w-]*|\d+[A-Za-z][\w-]*|[a-z]+[A-Z][\w]*|[A-Z][a-z]+[A-Z]\w*)(?![\w])")
+# in a Latin-script source, a name is a token that no inflection or translation touches: letters then
+# digits ("H5N6", "A320"), a short lower-case prefix before a capital ("iPhone", "eBay"), inner capitals
+# ("McDonald", "YouTube"); a number with a suffix ("1980ndate") is a number
+_NAME_TOKEN = re.compile(r"(?<![\w.])(?:[A-Za-z]+\d[\w-]*|[a-z]{1,2}[A-Z]\w*|[A-Z][a-z]+[A-Z]\w*)(?![\w])")
 _LATIN_WORDS = re.compile(r"(?<![A-Za-z0-9.@/])[A-Za-z][A-Za-z0-9&+.'-]*[A-Za-z0-9+]|(?<![A-Za-z0-9.@/])[A-Z](?![A-Za-z0-9])")
 
 
@@ -578,8 +608,10 @@ def _check_names(source: str, target: str, source_script: str, out: list[Finding
     missing = []
     for tok in dict.fromkeys(tokens):
         f = _fold(tok).rstrip(".")
-        if f in folded or re.sub(r"[\s-]", "", f) in folded_nospace:
+        if f in folded or re.sub(r"[\s-]", "", f) in folded_nospace or _ROMAN.fullmatch(tok):
             continue
+        if source_script == "latin" and len(f) >= 5 and f[:len(f) - 2] in folded:
+            continue  # inflected in the source: "McCanni" (Estonian genitive) -> "McCann"
         if re.fullmatch(r"[a-z]+", tok) and _english_count(tok) > 0 and source_script != "latin":
             # a lower-case English word inside a Chinese/Russian source may be translated away
             if _word_in(tok, folded):
