@@ -46,6 +46,7 @@ OUT = Path(__file__).resolve().parent / "source-checks.md"
 TOKEN = re.compile(r"\w+|[^\w\s]")
 MOST = 0.5          # a finding over more than this share of the target is a whole-target one
 HTER_RIGHT = 0.3
+CASE_RULE = "source.initial-capital"
 # our rule -> the pofilter tests that look for the same thing
 POFILTER = {
     "source.number-missing": ["numbers"], "source.number-extra": ["numbers"],
@@ -60,11 +61,13 @@ POFILTER = {
 POFILTER_TESTS = sorted({t for ts in POFILTER.values() for t in ts} | {"brackets", "sentencecount", "simplecaps"})
 
 
-def changed_chars(mt: str, pe: str) -> list[bool]:
-    """For each character of ``mt``: whether its token was changed or deleted in ``pe``."""
+def changed_chars(mt: str, pe: str, case: bool = False) -> list[bool]:
+    """For each character of ``mt``: whether its token was changed or deleted in ``pe`` (ignoring
+    case unless ``case``: the capital-letter check counts a token whose case changed)."""
+    fold = (lambda t: t) if case else str.lower
     mt_toks = list(TOKEN.finditer(mt))
-    pe_toks = [m.group().lower() for m in TOKEN.finditer(pe)]
-    sm = difflib.SequenceMatcher(None, [m.group().lower() for m in mt_toks], pe_toks, autojunk=False)
+    pe_toks = [fold(m.group()) for m in TOKEN.finditer(pe)]
+    sm = difflib.SequenceMatcher(None, [fold(m.group()) for m in mt_toks], pe_toks, autojunk=False)
     flags = [False] * len(mt)
     kept = set()
     for block in sm.get_matching_blocks():
@@ -126,12 +129,13 @@ def eval_mlqe(rows: list[dict]) -> tuple[Tally, dict]:
         if not found:
             continue
         flags = changed_chars(mt, pe)
+        case_flags = changed_chars(mt, pe, case=True)
         per_rule_unit: set[str] = set()
         for f in found:
             if whole(f, mt):
                 ok = row["hter"] >= HTER_RIGHT
             else:
-                ok = any(flags[f.span.start:f.span.end])
+                ok = any((case_flags if f.rule == CASE_RULE else flags)[f.span.start:f.span.end])
             tally.n[f.rule] += 1
             tally.right[f.rule] += ok
             per_rule_unit.add(f.rule)
@@ -238,7 +242,7 @@ def main() -> None:
             for f in check_pair(row["src"], row["mt"], source_lang=row["lang"]):
                 if f.rule == args.show:
                     ok = (row["hter"] >= HTER_RIGHT if whole(f, row["mt"])
-                          else any(changed_chars(row["mt"], row["pe"])[f.span.start:f.span.end]))
+                          else any(changed_chars(row["mt"], row["pe"], f.rule == CASE_RULE)[f.span.start:f.span.end]))
                     print(f"{'RIGHT' if ok else 'WRONG'} {row['pair']} hter={row['hter']:.2f} {f.text[:50]!r} "
                           f"{f.message}\n  src: {row['src']}\n  mt:  {row['mt']}\n  pe:  {row['pe']}")
         return

@@ -57,6 +57,7 @@ BUILTIN: tuple[Source, ...] = (
     Source("ftfy", "repair.encoding", build=None),            # the pipeline repairs encoding first
     Source("rules", "repair.checks.rules", rank=3, catalog="catalog"),
     Source("readability", "repair.checks.readability", scored=False),
+    Source("source", "repair.checks.source", build=None),  # check_pair, on units with a source text only
     Source("harper", "repair.checks.harper", rank=1, grammar=True, spelling=r"harper\.Spelling",
            ready="ready"),
     Source("languagetool", "repair.checks.languagetool", rank=2, grammar=True,

@@ -106,7 +106,8 @@ EXAMPLES: tuple[tuple[str, str, str, str | None], ...] = (
     ("fr", "Voir [la documentation](https://example.org/doc).", "See [the docs](https://example.org/doc).", None),
     ("fr", "Annuler la commande", "Annuler la commande", "source.untranslated"),
     ("de", "Berlin", "Berlin", None),
-    ("ru", "Москва — столица России.", "Москва is the capital of Russia.", "source.source-script"),
+    ("ru", "Это очень важно.", "This is очень важно.", "source.source-script"),
+    ("ru", "Дм. Быков — выхода нет", "Дм. Быков - no way out", None),
     ("ro", "Clădirea are o fațadă impunătoare.", "The building has an impunătoare facade.", "source.copied-word"),
     ("zh", "苹果发布了iPhone 15。", "Apple released the new phone.", "source.name-missing"),
     ("de", "Sind Sie sicher?", "Are you sure.", "source.end-punctuation"),
@@ -508,9 +509,12 @@ _NON_ENGLISH_LETTER = re.compile(r"[^\x00-\x7f]")
 def _check_untranslated(source: str, target: str, source_script: str, target_lang: str,
                         out: list[Finding]) -> bool:
     s, t = " ".join(source.split()), " ".join(target.split())
-    if s and s.casefold() == t.casefold() and len(_WORD.findall(t)) >= 2:
-        if _is_name_like(t) or all(_english_count(w) for w in _WORD.findall(t) if w.islower()):
-            return False
+    spaced = source_script in ("latin", "cyrillic", "greek", "")
+    if s and s.casefold() == t.casefold() and (len(_WORD.findall(t)) >= 2 if spaced else
+                                               sum(ch.isalpha() for ch in t) >= 2):
+        if spaced and (_is_name_like(t) or all(_english_count(w) for w in _WORD.findall(t)
+                                               if w.islower() and len(w) >= 3)):
+            return False  # a product name, or words English uses too
         start, end = _whole(target)
         out.append(_finding("source.untranslated", "the translation is the source text", target, start, end))
         return True
@@ -538,7 +542,8 @@ def _script_runs(text: str, script: str) -> list[tuple[int, int]]:
             while end > start and _script(text[end - 1]) != script:
                 end -= 1
             need = 2 if script in ("han", "kana", "hangul") else 4
-            if count >= need:
+            single_name = script not in ("han", "kana") and " " not in text[start:end] and text[start].isupper()
+            if count >= need and not single_name:  # a name left in Cyrillic is for the name checks
                 runs.append((start, end))
             start = None
     return runs
@@ -637,7 +642,7 @@ LENGTH_MODEL: dict[str, tuple[float, float]] = {
     "ja": (1.0, 0.3),  # not measured: a guess between zh and the alphabetic scripts, kept wide
 }
 _SCRIPT_DEFAULT = {"han": "zh", "kana": "ja", "cyrillic": "ru", "latin": "ro"}
-_MIN_LENGTH_CHARS = 20
+_MIN_LENGTH_CHARS = 40
 
 
 def _check_length(source: str, target: str, source_lang: str | None, source_script: str,
@@ -645,7 +650,7 @@ def _check_length(source: str, target: str, source_lang: str | None, source_scri
     key = (source_lang or "").split("-")[0].lower()
     model = LENGTH_MODEL.get(key) or LENGTH_MODEL.get(_SCRIPT_DEFAULT.get(source_script, ""))
     s, t = len(source.strip()), len(target.strip())
-    if model is None or min(s, t) == 0 or max(s, t) < _MIN_LENGTH_CHARS:
+    if model is None or min(s, t) == 0 or max(s, t) < _MIN_LENGTH_CHARS:  # ratios of short strings vary
         return
     z = (math.log(t / s) - model[0]) / model[1]
     if z > options.length_long_z or z < options.length_short_z:
