@@ -58,6 +58,19 @@ POFILTER = {
     "source.whitespace": ["startwhitespace", "endwhitespace"],
     "source.length-ratio": ["long", "short"], "source.name-missing": ["acronyms"],
 }
+# side by side: a family of our checks against pofilter's tests for the same thing (units flagged)
+FAMILIES = {
+    "numbers": (("source.number-missing", "source.number-extra", "source.number-different"), ("numbers",)),
+    "placeholders, tags, URLs": (("source.placeholder-missing", "source.placeholder-extra"),
+                                 ("printf", "xmltags", "pythonbraceformat", "variables", "urls")),
+    "untranslated": (("source.untranslated",), ("unchanged",)),
+    "end punctuation": (("source.end-punctuation",), ("endpunc",)),
+    "initial capital": (("source.initial-capital",), ("startcaps",)),
+    "leading/trailing whitespace": (("source.whitespace",), ("startwhitespace", "endwhitespace")),
+    "double spaces": (("source.double-space",), ("doublespacing",)),
+    "length": (("source.length-ratio",), ("long", "short")),
+    "names, acronyms": (("source.name-missing",), ("acronyms",)),
+}
 POFILTER_TESTS = sorted({t for ts in POFILTER.values() for t in ts} | {"brackets", "sentencecount", "simplecaps"})
 
 
@@ -149,6 +162,10 @@ def eval_mlqe(rows: list[dict]) -> tuple[Tally, dict]:
         for rule in per_rule_unit:
             tally.unit_n[rule] += 1
             tally.unit_right[rule] += row["hter"] >= HTER_RIGHT
+        for family, (ours, _) in FAMILIES.items():
+            if per_rule_unit & set(ours):
+                tally.unit_n[family] += 1
+                tally.unit_right[family] += row["hter"] >= HTER_RIGHT
     return tally, pooled
 
 
@@ -164,6 +181,8 @@ def run_pofilter(rows: list[dict]) -> dict[str, Counter] | None:
         return None
     n: Counter[str] = Counter()
     right: Counter[str] = Counter()
+    units: Counter[str] = Counter()
+    units_right: Counter[str] = Counter()
     with tempfile.TemporaryDirectory() as tmp:
         by_lang = defaultdict(list)
         for i, row in enumerate(rows):
@@ -185,10 +204,15 @@ def run_pofilter(rows: list[dict]) -> dict[str, Counter] | None:
                 if not c:
                     continue
                 i = int(c.group(1))
-                for t in set(re.findall(r"^# \(pofilter\) (\w+):", block, re.M)):
+                tests = set(re.findall(r"^# \(pofilter\) (\w+):", block, re.M))
+                for t in tests:
                     n[t] += 1
                     right[t] += rows[i]["hter"] >= HTER_RIGHT
-    return {"n": n, "right": right}
+                for family, (_, family_tests) in FAMILIES.items():
+                    if tests & set(family_tests):
+                        units[family] += 1
+                        units_right[family] += rows[i]["hter"] >= HTER_RIGHT
+    return {"n": n, "right": right, "units": units, "units_right": units_right}
 
 
 def eval_mqm() -> tuple[Tally, dict]:
@@ -283,6 +307,14 @@ def main() -> None:
               f"({1000 * warn_ref / max(1, refs['words']):.2f} of warning or above).",
               ]
     if po:
+        # pofilter units per family (a unit flagged by two of a family's tests counts once)
+        lines += ["", "Side by side with pofilter, same PO units, each flagged unit right when HTER >= 0.3:", "",
+                  "| check family | ungarble | pofilter |", "| --- | ---: | ---: |"]
+        for family, (_, tests) in FAMILIES.items():
+            n = sum(po["units"][t] for t in [family])
+            r = sum(po["units_right"][t] for t in [family])
+            theirs = f"{100 * r / n:.0f}% ({r}/{n})" if n else "0 units"
+            lines.append(f"| {family} | {tally.cell(family, True) if tally.unit_n[family] else '0 units'} | {theirs} |")
         lines += ["", "pofilter tests run (`pofilter --language=en -t ...`), units flagged "
                   "(precision as whole-target: HTER >= 0.3):", ""]
         for t in POFILTER_TESTS:
