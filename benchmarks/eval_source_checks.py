@@ -4,7 +4,8 @@
     python benchmarks/eval_source_checks.py --calibrate  # prints LENGTH_MODEL from the training data
     python benchmarks/eval_source_checks.py --no-pofilter
 
-1. MLQE-PE dev (ro-en, et-en, ru-en pooled; 1,000 rows each): a finding is right when a target token
+1. MLQE-PE dev (ro-en, et-en, ru-en pooled; 1,000 rows each), written to PO files at run time and read
+   back with ``repair.bilingual.po`` (the units ``check_pair`` sees are the parser's): a finding is right when a target token
    it covers was changed or deleted by the post-editor (difflib alignment of MT and post-edit tokens,
    case-insensitive). A finding that covers most of the target (over half its characters: the
    "missing" checks, untranslated, length) is right only when HTER >= 0.3. For the missing-number and
@@ -136,9 +137,11 @@ class Tally:
 def eval_mlqe(rows: list[dict]) -> tuple[Tally, dict]:
     tally = Tally()
     pooled = {"n": 0, "right": 0}
-    for row in rows:
-        mt, pe = row["mt"], row["pe"]
-        found = check_pair(row["src"], mt, source_lang=row["lang"])
+    pairs = po_pairs(rows)
+    for i, row in enumerate(rows):
+        src, mt = pairs[i]
+        pe = row["pe"]
+        found = check_pair(src, mt, source_lang=row["lang"])
         if not found:
             continue
         flags = changed_chars(mt, pe)
@@ -169,9 +172,29 @@ def eval_mlqe(rows: list[dict]) -> tuple[Tally, dict]:
     return tally, pooled
 
 
-def _po_escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-            .replace("\r", "\\r"))
+def build_po(rows: list[dict], idx: list[int]) -> str:
+    """A PO file of the rows ``idx`` (msgctxt = row index, msgid = source, msgstr = MT)."""
+    from repair.bilingual.po import escape
+
+    out = ['msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n']
+    for i in idx:
+        out.append(f'msgctxt "{i}"\nmsgid "{escape(rows[i]["src"])}"\nmsgstr "{escape(rows[i]["mt"])}"\n')
+    return "\n".join(out)
+
+
+def po_pairs(rows: list[dict]) -> dict[int, tuple[str, str]]:
+    """The (source, target) of each row as repair.bilingual reads them back from the built PO files."""
+    from repair.bilingual.po import parse
+
+    by_lang = defaultdict(list)
+    for i, row in enumerate(rows):
+        by_lang[row["lang"]].append(i)
+    pairs = {}
+    for idx in by_lang.values():
+        for unit in parse(build_po(rows, idx)).units:
+            pairs[int(unit.context)] = (unit.source, unit.target)
+    assert len(pairs) == len(rows), "the PO round trip lost units"
+    return pairs
 
 
 def run_pofilter(rows: list[dict]) -> dict[str, Counter] | None:
@@ -190,11 +213,7 @@ def run_pofilter(rows: list[dict]) -> dict[str, Counter] | None:
         for lang, idx in by_lang.items():
             src = Path(tmp) / f"{lang}.po"
             out = Path(tmp) / f"{lang}.out.po"
-            with src.open("w", encoding="utf-8") as fh:
-                fh.write('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n')
-                for i in idx:
-                    fh.write(f'msgctxt "{i}"\nmsgid "{_po_escape(rows[i]["src"])}"\n'
-                             f'msgstr "{_po_escape(rows[i]["mt"])}"\n\n')
+            src.write_text(build_po(rows, idx), encoding="utf-8")
             cmd = [exe, "--language=en", "-i", str(src), "-o", str(out)]
             for t in POFILTER_TESTS:
                 cmd += ["-t", t]
@@ -254,13 +273,15 @@ def main() -> None:
     ap.add_argument("--calibrate", action="store_true")
     ap.add_argument("--no-pofilter", action="store_true")
     ap.add_argument("--no-mqm", action="store_true")
+    ap.add_argument("--split", default="dev", choices=("dev", "train"),
+                    help="MLQE-PE split (the checks were tuned on dev; train is a second look)")
     ap.add_argument("--output", default=str(OUT))
     ap.add_argument("--show", metavar="RULE", help="print MLQE-PE dev findings of RULE (right or wrong) and stop")
     args = ap.parse_args()
     if args.calibrate:
         calibrate()
         return
-    rows = mlqe_rows("dev")
+    rows = mlqe_rows(args.split)
     if args.show:
         for row in rows:
             for f in check_pair(row["src"], row["mt"], source_lang=row["lang"]):
@@ -277,7 +298,7 @@ def main() -> None:
     lines = ["# Source-aware checks: measured", "",
              "Written by `python benchmarks/eval_source_checks.py` (see its docstring for how a finding "
              "counts as right).", "",
-             f"MLQE-PE dev, {', '.join(PAIRS)} pooled ({len(rows)} rows). MQM zh-en: TED + WMT newstest2021, "
+             f"MLQE-PE {args.split}, {', '.join(PAIRS)} pooled ({len(rows)} rows). MQM zh-en: TED + WMT newstest2021, "
              "machine systems (precision) and human references (rate).", "",
              "| check | severity | MLQE-PE precision | MLQE-PE unit (HTER>=0.3) | post-editor adds it | "
              "MQM precision | per 1,000 ref words | pofilter test | pofilter unit (HTER>=0.3) |",
