@@ -273,6 +273,7 @@ def main() -> None:
     ap.add_argument("--calibrate", action="store_true")
     ap.add_argument("--no-pofilter", action="store_true")
     ap.add_argument("--no-mqm", action="store_true")
+    ap.add_argument("--no-train", action="store_true", help="leave out the second look at MLQE-PE train")
     ap.add_argument("--split", default="dev", choices=("dev", "train"),
                     help="MLQE-PE split (the checks were tuned on dev; train is a second look)")
     ap.add_argument("--output", default=str(OUT))
@@ -320,7 +321,7 @@ def main() -> None:
     warn_ref = sum(v for k, v in refs["found"].items() if RULES[k]["severity"] != "info")
     base_rate = 100 * sum(r["hter"] >= HTER_RIGHT for r in rows) / len(rows)
     lines += ["",
-              f"- All `source.*` findings of severity warning or above, MLQE-PE dev pooled: "
+              f"- All `source.*` findings of severity warning or above, MLQE-PE {args.split} pooled: "
               f"**{pool_p:.0f}%** ({pooled['right']}/{pooled['n']} findings; {pooled['n'] * 1800 / len(rows):.0f} "
               f"per 1,800 rows). Rows with HTER >= 0.3: {base_rate:.0f}% (the whole-target baseline).",
               f"- MQM human references: {total_ref} `source.*` findings in {refs['words']} words = "
@@ -341,6 +342,15 @@ def main() -> None:
         for t in POFILTER_TESTS:
             n, r = po["n"][t], po["right"][t]
             lines.append(f"- `{t}`: " + (f"{100 * r / n:.0f}% ({r}/{n})" if n else "0 units"))
+    if args.split == "dev" and not args.no_train:
+        train_rows = mlqe_rows("train")
+        t_tally, t_pooled = eval_mlqe(train_rows)
+        lines += ["", f"A second look, MLQE-PE train ({len(train_rows)} rows, {', '.join(PAIRS)}; the checks were "
+                  "tuned by reading dev findings, never train's):", "",
+                  "| check | MLQE-PE train precision |", "| --- | ---: |"]
+        lines += [f"| `{rule}` | {t_tally.cell(rule)} |" for rule in RULES if t_tally.n[rule]]
+        lines += ["", f"- warning or above pooled: **{100 * t_pooled['right'] / max(1, t_pooled['n']):.0f}%** "
+                  f"({t_pooled['right']}/{t_pooled['n']}; {t_pooled['n'] * 1800 / len(train_rows):.0f} per 1,800 rows)"]
     if refs["examples"]:
         lines += ["", "Findings of warning or above on the human references (first ones):", ""]
         lines += [f"- {e}" for e in refs["examples"]]

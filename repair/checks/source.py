@@ -18,6 +18,7 @@ are suggestions.
 """
 from __future__ import annotations
 
+import difflib
 import math
 import re
 import unicodedata
@@ -453,7 +454,6 @@ _PLACEHOLDER = re.compile(
     r"|</?[A-Za-z][\w:-]*(?:\s+[\w:-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*\s*/?>"  # tags
     r"|\]\([^()\s]+\)"                                                            # Markdown link target
     r"|`[^`\n]+`"                                                                 # inline code
-    r"|&[A-Za-z]+;|&#\d+;"                                                        # entities
 )
 
 
@@ -595,15 +595,17 @@ def _check_copied_words(source: str, target: str, source_script: str, target_lan
 
 
 # in a Latin-script source, a name is a token that no inflection or translation touches: letters then
-# digits ("H5N6", "A320"), a short lower-case prefix before a capital ("iPhone", "eBay"), inner capitals
-# ("McDonald", "YouTube"); a number with a suffix ("1980ndate") is a number
-_NAME_TOKEN = re.compile(r"(?<![\w.])(?:[A-Za-z]+\d[\w-]*|[a-z]{1,2}[A-Z]\w*|[A-Z][a-z]+[A-Z]\w*)(?![\w])")
+# digits ("H5N6", "A320"), i or e before a capital ("iPhone", "eBay"), inner capitals ("McDonald",
+# "YouTube"); a number with a suffix ("1980ndate"), a word glued to a number ("iulie1945"), an escape
+# ("\\tZone") or wiki image syntax ("thumbleft290pxVedere") is none
+_NAME_TOKEN = re.compile(r"(?<![\w.\\])(?:[A-Z][A-Za-z]*\d[\w-]*|[ie][A-Z][a-z]{2,}\w*|[A-Z][a-z]+[A-Z]\w*)(?![\w])")
 _LATIN_WORDS = re.compile(r"(?<![A-Za-z0-9.@/])[A-Za-z][A-Za-z0-9&+.'-]*[A-Za-z0-9+]|(?<![A-Za-z0-9.@/])[A-Z](?![A-Za-z0-9])")
 
 
 def _check_names(source: str, target: str, source_script: str, out: list[Finding]) -> None:
     if source_script == "latin":
-        tokens = [m.group() for m in _NAME_TOKEN.finditer(source)]
+        tokens = [m.group() for m in _NAME_TOKEN.finditer(source) if "px" not in m.group()
+                  and (any(ch.isdigit() for ch in m.group()) or m.group().isascii() and len(m.group()) <= 12)]
     elif source_script:
         tokens = [m.group() for m in _LATIN_WORDS.finditer(source) if len(m.group()) >= 2]
     else:
@@ -617,6 +619,9 @@ def _check_names(source: str, target: str, source_script: str, out: list[Finding
             continue
         if source_script == "latin" and len(f) >= 5 and f[:len(f) - 2] in folded:
             continue  # inflected in the source: "McCanni" (Estonian genitive) -> "McCann"
+        if len(f) >= 5 and any(difflib.SequenceMatcher(None, f, w).ratio() >= 0.8
+                               for w in re.findall(r"\w+", folded) if abs(len(w) - len(f)) <= 2 and w[:1] == f[:1]):
+            continue  # transliterated or respelt: "Penni" -> "Penny"; a spelling check's business
         if re.fullmatch(r"[a-z]+", tok) and _english_count(tok) > 0 and source_script != "latin":
             # a lower-case English word inside a Chinese/Russian source may be translated away
             if _word_in(tok, folded):
