@@ -60,6 +60,7 @@ def test_findings_lie_in_the_target_and_quote_it():
     ("zh", "凌晨四点半。", "At 4:30 in the morning."),
     ("zh", "7月26日，会议开幕。", "On July 26, 2020, the meeting opened."),
     ("zh", "新冠病毒传播。", "The spread of COVID-19."),
+    ("zh", "新冠病毒传播。", "The spread of the Covid-19 virus."),
     ("ru", "В XIX веке город вырос.", "In the 19th century the city grew."),
     ("ru", "В 1990-х годах.", "In the 1990s."),
     ("de", "1. Öffnen Sie die Datei.", "Open the file."),

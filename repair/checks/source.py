@@ -316,10 +316,15 @@ _SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9,
 _GROUP_SCALES = (None, 100, 1000, 10**4, 10**8, 1000, 10**6, 10**9, 10, 1000, 10**9)
 
 
+_NAMED_BEFORE = re.compile(r"\b[A-Z][A-Za-z]*-$")
+
+
 def _digit_numbers(text: str, lang: str | None = None) -> list[_Num]:
     found = []
     folded = text.translate(_FULLWIDTH)
     for m in _NUM.finditer(folded):
+        if _NAMED_BEFORE.search(folded, max(0, m.start() - 24), m.start()):
+            continue  # "Covid-19", "Boeing-737": part of a name
         values = _readings(m.group(), lang)
         scale = _SCALE_AFTER.match(folded, m.end())
         if scale:
