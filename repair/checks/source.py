@@ -24,9 +24,9 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence, cast
 
-from ..model import Edit, Finding, Span
+from ..model import Edit, Finding, Severity, Span
 
 SOURCE = "source"
 
@@ -137,9 +137,9 @@ DEFAULT_OPTIONS = SourceCheckOptions()
 # helpers
 
 def _finding(rule: str, message: str, target: str, start: int, end: int,
-             fix: str | None = None, severity: str | None = None) -> Finding:
+             fix: str | None = None, severity: Severity | None = None) -> Finding:
     edit = Edit(Span(start, end), fix, rule, "suggest") if fix is not None else None
-    return Finding(rule, SOURCE, severity or RULES[rule]["severity"], message, Span(start, end),
+    return Finding(rule, SOURCE, severity or cast(Severity, RULES[rule]["severity"]), message, Span(start, end),
                    target[start:end], edit)
 
 
@@ -328,8 +328,8 @@ def _digit_numbers(text: str, lang: str | None = None) -> list[_Num]:
         values = _readings(m.group(), lang)
         scale = _SCALE_AFTER.match(folded, m.end())
         if scale:
-            factor = _SCALES[scale.group(1).lower()] if scale.group(1) else _GROUP_SCALES[scale.lastindex - 1]
-            values |= {v * factor for v in values}
+            factor = _SCALES[scale.group(1).lower()] if scale.group(1) else _GROUP_SCALES[(scale.lastindex or 1) - 1]
+            values |= {v * (factor or 1) for v in values}
         found.append(_Num(m.start(), m.end(), m.group(), frozenset(map(_canon, values))))
     return found
 
@@ -380,7 +380,7 @@ def _source_values(source: str, lang: str | None) -> set[float]:
     return values
 
 
-def _target_values(target: str, lang: str) -> set[float]:
+def _target_values(target: str, lang: str | None) -> set[float]:
     values: set[float] = set()
     for n in _digit_numbers(target, lang):
         values |= n.values
