@@ -69,9 +69,25 @@ class UnitFinding(Finding):
 
 
 def source_findings(unit: Unit, target_result: Any, options: Any) -> list[Finding]:
-    """HOOK for the source-aware checks (issue 14 item 2, ``check_pair(source, target, ...)``):
-    findings in offsets of ``unit.target`` for a unit that has a source. None yet."""
-    return []
+    """The source-aware checks (:mod:`repair.checks.source`) of a unit that has a source:
+    findings in offsets of ``unit.target``, those the options select."""
+    from ..checks.source import check_pair
+
+    if unit.source is None:
+        return []
+    if re.fullmatch(r"[\w.:/-]+", unit.source.strip()) and re.search(r"\s", unit.target.strip()):
+        return []  # the msgid is a key ("b", "menu.save"), not the source text
+    found = check_pair(unit.source, unit.target, source_lang=unit.source_language,
+                       target_lang=unit.target_language or "en")
+    # nothing inside an inline code (its markup text, such as id="3", is not the translation's)
+    found = [f for f in found if not any(a < f.span.end and f.span.start < b for a, b in unit.protected)]
+    if unit.protected or unit.source_protected:
+        # inline codes: splice refuses a target whose codes changed; their markup text is not
+        # a placeholder to compare, nor part of the lengths the ratio was calibrated on
+        found = [f for f in found if not f.rule.startswith(("source.placeholder", "source.length"))]
+    elif is_label(unit.target):
+        found = [f for f in found if f.rule != "source.length-ratio"]
+    return [f for f in found if options.enabled(f.rule)]
 
 
 class TranslationFileError(InputError, ValueError):

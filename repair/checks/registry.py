@@ -58,6 +58,7 @@ BUILTIN: tuple[Source, ...] = (
     Source("rules", "repair.checks.rules", rank=3, catalog="catalog"),
     Source("readability", "repair.checks.readability", scored=False),
     Source("garble", "repair.checks.garble", scored=False),   # mt.garbled-sentence; not with --grammar none
+    Source("source", "repair.checks.source", build=None),  # check_pair, on units with a source text only
     Source("harper", "repair.checks.harper", rank=1, grammar=True, spelling=r"harper\.Spelling",
            ready="ready"),
     Source("languagetool", "repair.checks.languagetool", rank=2, grammar=True,
