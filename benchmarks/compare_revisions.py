@@ -171,8 +171,11 @@ def main() -> int:
     differing: collections.Counter = collections.Counter()
     rules: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
     examples: dict[tuple, list[str]] = collections.defaultdict(list)
+    both_failed: collections.Counter = collections.Counter()
     for key, rec in by_key.items():
         a, b = old.get(key, {}), new.get(key, {})
+        if "error" in a and "error" in b:
+            both_failed[a["error"] if a == b else "(different errors)"] += 1
         if a == b:
             continue
         setname = rec["set"]
@@ -213,6 +216,10 @@ def main() -> int:
             print(f"  {line}")
     total = sum(differing.values())
     print(f"\n{total} of {len(records)} texts differ")
+    if both_failed:  # equal because both failed: not a comparison (e.g. run without the dependencies)
+        for error, count in both_failed.most_common(3):
+            print(f"{count} texts failed in both revisions: {error}", file=sys.stderr)
+        return 2
     return 1 if total else 0
 
 
