@@ -61,7 +61,7 @@ def test_off_for_one_rule_only():
 def test_markdown_uses_html_comments_only_and_not_inside_code():
     text = ("<!-- ungarble: ignore -->\nIt was the the end.\n\n[ungarble: ignore]\nWe saw a a bird.\n\n"
             "Write `<!-- ungarble: off -->` to switch it off.\n\nThen we we left.\n")
-    assert rules_at(text, markdown=True) == [(5, "mt.repeated-phrase"), (9, "mt.repeated-phrase")]
+    assert rules_at(text, input_format="markdown") == [(5, "mt.repeated-phrase"), (9, "mt.repeated-phrase")]
 
 
 def test_suppressed_edits_are_not_applied(tmp_path):

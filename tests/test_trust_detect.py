@@ -36,8 +36,8 @@ def test_symbols_and_foreign_words_are_not_mixed_words(text):
 def test_prose_in_deeply_nested_block_quotes_is_checked():
     deep = ">" * 25
     text = f"Intro.\n\n{deep} They went to the the house with `code the the` and <b>x</b>.\n{deep} More.\n"
-    found = rules_on(text, markdown=True)
-    starts = [f.span.start for f in repair.check(text, grammar="none", markdown=True)
+    found = rules_on(text, input_format="markdown")
+    starts = [f.span.start for f in repair.check(text, grammar="none", input_format="markdown")
               if f.rule == "mt.repeated-phrase"]
     assert found.count(("mt.repeated-phrase", "the the")) == 1  # the prose, not the inline code
     assert starts == [text.index("the the")]
@@ -45,7 +45,7 @@ def test_prose_in_deeply_nested_block_quotes_is_checked():
 
 def test_prose_in_deeply_nested_lists_is_checked():
     text = "".join("  " * i + f"- item {i} is the the best\n" for i in range(14))
-    assert rules_on(text, markdown=True).count(("mt.repeated-phrase", "the the")) == 14
+    assert rules_on(text, input_format="markdown").count(("mt.repeated-phrase", "the the")) == 14
 
 
 def test_code_nested_too_deep_stays_code():
@@ -56,13 +56,13 @@ def test_code_nested_too_deep_stays_code():
     inside = text.index("the the code")
     assert any(s.start <= inside < s.end for s in protected_spans(text))
     assert any(s.start <= inside < s.end for s in code_spans(text))
-    assert not rules_on(text, markdown=True)
+    assert not rules_on(text, input_format="markdown")
 
 
 def test_harper_checks_prose_nested_too_deep():
     pytest.importorskip("harper", reason="harper-py is not installed")
     text = ">" * 30 + " They went to teh house.\n"
-    assert "harper.Typo.The" in [f.rule for f in repair.check(text, markdown=True)]
+    assert "harper.Typo.The" in [f.rule for f in repair.check(text, input_format="markdown")]
 
 
 def test_deep_nesting_on_the_command_line(tmp_path):
@@ -176,7 +176,7 @@ def test_character_damage_and_whole_spans_around_tokens_are_still_reported():
 
 def test_tokens_in_markdown_prose_are_shielded_too():
     text = "# Notes\n\nThe code in src/main.py and docs/index.md is `read` by the tool.\n"
-    assert not [f for f in repair.check(text, markdown=True) if f.rule.startswith("harper.")]
+    assert not [f for f in repair.check(text, input_format="markdown") if f.rule.startswith("harper.")]
 
 
 # Issue 17 item 18: invisible and bidirectional control characters
@@ -222,5 +222,5 @@ def test_typography_and_emoji_sequences_are_not_hidden_characters(text):
 
 def test_hidden_characters_inside_markdown_code_are_ignored():
     text = "Pass\u200bword.\n\n```\ncode\u200bhere\u202e\n```\n\nSee `x\u200by` too.\n"
-    found = [f for f in repair.check(text, grammar="none", markdown=True) if f.rule.startswith("unicode.")]
+    found = [f for f in repair.check(text, grammar="none", input_format="markdown") if f.rule.startswith("unicode.")]
     assert [f.span.start for f in found] == [text.index("\u200b")]
