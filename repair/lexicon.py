@@ -30,7 +30,7 @@ import importlib.util
 import os
 import re
 import unicodedata
-from typing import Iterable
+from typing import Iterable, Iterator, Sequence
 
 from .text import LETTER
 
@@ -225,20 +225,28 @@ def _forms(word: str) -> Iterable[str]:
         yield folded
 
 
-def derivation_stem(word: str) -> str | None:
-    """A common listed word that ``word`` is a regular derivation of, if any."""
-    freq = frequencies()
-    for suffix, rebuilds in _SUFFIXES:
+def stem_candidates(word: str, suffixes: Iterable[tuple[str, Sequence[str]]]) -> Iterator[list[str]]:
+    """For each ``(suffix, rebuilds)`` that ``word`` ends with (leaving at least 3 letters), the
+    stems it may be a regular derivation of: base + each rebuild, "i" -> "y", a doubled final
+    consonant undone ("planned" -> "plan")."""
+    for suffix, rebuilds in suffixes:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             base = word[: -len(suffix)]
             candidates = [base + r for r in rebuilds]
             if base.endswith("i"):
                 candidates.append(base[:-1] + "y")
             if len(base) >= 2 and base[-1] == base[-2]:
-                candidates.append(base[:-1])  # "planned" -> "plan"
-            for stem in candidates:
-                if freq.get(stem, 0) >= STEM_MIN:
-                    return stem
+                candidates.append(base[:-1])
+            yield candidates
+
+
+def derivation_stem(word: str) -> str | None:
+    """A common listed word that ``word`` is a regular derivation of, if any."""
+    freq = frequencies()
+    for candidates in stem_candidates(word, _SUFFIXES):
+        for stem in candidates:
+            if freq.get(stem, 0) >= STEM_MIN:
+                return stem
     for prefix in _PREFIXES:
         rest = word[len(prefix):]
         if word.startswith(prefix) and len(rest) >= 4:

@@ -253,16 +253,10 @@ _EN_PREFIXES = ("un", "re", "non", "pre", "anti", "over", "under", "mis", "dis",
 
 
 def _english_derivation(w: str) -> bool:
-    for suffix, rebuilds in _EN_SUFFIXES:
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            base = w[: -len(suffix)]
-            cands = [base + r for r in rebuilds]
-            if base.endswith("i"):
-                cands.append(base[:-1] + "y")
-            if len(base) >= 2 and base[-1] == base[-2]:
-                cands.append(base[:-1])
-            if any(word_count(c) for c in cands):
-                return True
+    from .lexicon import stem_candidates
+
+    if any(any(word_count(c) for c in cands) for cands in stem_candidates(w, _EN_SUFFIXES)):
+        return True
     for prefix in _EN_PREFIXES:
         rest = w[len(prefix):].lstrip("-")
         if w.startswith(prefix) and len(rest) >= 4 and (word_count(rest) or _english_derivation(rest)):
