@@ -46,11 +46,11 @@ from typing import Any, Iterable, Iterator, Sequence
 
 from .chunkstate import _CONTEXT, CrossChunk, current  # noqa: F401  (the state lives below the rule kinds)
 from .model import Edit, Finding
+from .text import BLANK_LINES as _BLANK_LINES  # the pipeline's paragraphs: a lone CRLF is one line break
 
 DEFAULT_THRESHOLD = 4_000_000  # characters
 THRESHOLD_ENV = "UNGARBLE_CHUNK_THRESHOLD"
 
-_BLANK_LINES = re.compile(r"(?:\r\n|\r|\n)[ \t]*(?:(?:\r\n|\r|\n)[ \t]*)+")
 _SENTENCE_END = re.compile(r"[.!?][\"”’)\]]*[ \t]+")
 _SPACE = re.compile(r"\s")
 

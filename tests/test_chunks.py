@@ -48,6 +48,16 @@ def test_bounds_cover_the_text_at_paragraph_breaks():
         assert e - s <= size
 
 
+def test_a_crlf_line_break_inside_a_paragraph_is_not_a_chunk_boundary():
+    # the pipeline's paragraphs (repair.text): a lone CRLF is one line break, not a blank line
+    text = "\r\n\r\n".join(f"Paragraph {i} starts here\r\nand goes on to a second line." for i in range(12))
+    parts = list(chunks.bounds(text, 120))
+    assert len(parts) >= 4 and "".join(text[s:e] for s, e in parts) == text
+    for _, e in parts[:-1]:
+        assert text[e - 4:e] == "\r\n\r\n", repr(text[e - 20:e + 5])
+    assert chunks._count_paragraphs(text) == 12
+
+
 def test_a_long_line_is_cut_within_the_bound_at_a_sentence_end_or_space():
     line = " ".join(f"Sentence number {i} is here." for i in range(500))
     parts = list(chunks.bounds(line, 1000))
