@@ -97,3 +97,37 @@ def test_fragment_lexicon_lookup_does_not_build_the_whole_table():
     lexicon.frequencies.cache_clear()
     assert _found("mt.fragment", "The airport closed its second runway for repairs. Finished.")
     assert lexicon.frequencies.cache_info().currsize == 0
+
+
+# --- precision on single sentences and excerpts (LanguageTool's correct examples) ----------
+
+@pytest.mark.parametrize("text", [
+    "Floods close the coast road after three days of heavy rain",
+    "Schematic drawing of the new membrane for filtering sea water",
+    "All animals are equal but some animals are more equal than others",
+])
+def test_a_one_sentence_headline_is_not_cut(text):
+    assert not _found("quotes.unfinished-end", text)
+
+
+@pytest.mark.parametrize("text", [
+    "The ferry will run twice a day from the north pier until the",
+    "The ferry will run twice a day from the north pier, and",
+    "The ferry will run twice a day from the north pier on weekdays,",
+    "The pier opened in May. The ferry will run twice a day from the north pier on weekdays",
+])
+def test_a_cut_sentence_is_still_found(text):
+    assert _found("quotes.unfinished-end", text)
+
+
+def test_a_word_cut_by_an_excerpts_ellipsis_is_no_misspelling():
+    from repair import api
+    from repair.options import Options
+
+    def spelled(text):
+        return [f.text for f in api.check(text, Options()) if f.rule == "harper.Spelling.SpellCheck"]
+
+    assert spelled("...stics of the new engine were measured twice.") == []
+    assert spelled("The new engine was tested by the team in the dese...") == []
+    # inside the text the same fragment is a misspelling
+    assert spelled("The stics of the new engine were measured twice.") == ["stics"]

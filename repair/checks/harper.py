@@ -341,10 +341,26 @@ GRAMMATICAL_DOUBLES = frozenset({"had had", "that that", "so so", "her her", "do
 _NEXT_WORD = re.compile(r"\s+([^\W\d_][\w'’.-]*)")
 
 
+# an ellipsis that marks a cut: the word it touches is a piece of a word, not a misspelling
+_CUT_BEFORE = re.compile(r"(?:\.\.\.|…)[ \t]*\Z")
+_CUT_AFTER = re.compile(r"\A[ \t]*(?:\.\.\.|…)")
+
+
+def cut_by_ellipsis(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` a word an excerpt was cut in ("...nto Apollo", "psychoactive dr...")?
+    Only the first word after a leading ellipsis and the last before a closing one count."""
+    before, after = text[:start], text[end:]
+    if _CUT_BEFORE.search(before) and not before.rstrip(" \t.…").strip():
+        return True  # "...stics and performance": the text opens inside a word
+    return bool(_CUT_AFTER.match(after)) and not after.lstrip(" \t").lstrip(".…").strip()
+
+
 def _false_alarm(text: str, rule: str, lint: Any) -> bool:
     """Harper findings that are wrong on their face (measured on clean prose)."""
     start, end = lint.span.start, lint.span.end
     word = text[start:end]
+    if rule == "SpellCheck" and cut_by_ellipsis(text, start, end):
+        return True
     if rule == "SplitWords":
         # "paragliders", "printmakers": a real word Harper's dictionary lacks, not two run
         # together. Kept: a split into a common pair ("thesame" -> "the same").

@@ -9,7 +9,9 @@
   removes it when nothing is open.
 - ``quotes-unfinished-end`` (whole document): the text stops mid-sentence: its last
   paragraph has at least ``min_words`` words and ends in a lower-case word or a
-  comma, with no closing punctuation (a truncated translation or scrape).
+  comma, with no closing punctuation (a truncated translation or scrape). A text of one
+  sentence (a headline, a caption) is taken only when it ends in a comma or one of
+  ``open_words`` (words no sentence ends on: "the", "of", "and").
   Headings and sign-offs ("Best regards, Ana Lopes") end otherwise. Flag only.
 - ``quotes-unclosed-start`` (whole document): the text opens with a double quotation mark
   and no closing double quote follows anywhere in it (a quotation the translation or
@@ -19,7 +21,7 @@
   quotes) in one text; the minority style is flagged with a suggested edit to
   the dominant one.
 
-Only ``quotes-unfinished-end`` has a key of its own (``min_words``).
+Only ``quotes-unfinished-end`` has keys of its own (``min_words``, ``open_words``).
 """
 from __future__ import annotations
 
@@ -35,6 +37,8 @@ _APOS_STRAIGHT = regex.compile(r"(?<=\p{L})'(?=\p{L})")
 _APOS_CURLY = regex.compile(r"(?<=\p{L})’(?=\p{L})")
 # the last word of a text that stops mid-sentence: lower case, maybe a comma after it
 _UNFINISHED = regex.compile(r"(?<![\p{L}\d'’\-])\p{Ll}[\p{Ll}'’\-]*,?\Z")
+# a sentence end inside a text (so the text is more than one sentence)
+_SENTENCE_BREAK = regex.compile(r"[.!?…。！？][\"'”’»)\]]*\s+\S")
 _OPEN_CTX = set(" \t\n\r([{—–-/\u00a0") | {""}
 
 
@@ -113,6 +117,9 @@ class UnfinishedEndRule(Rule):
     @dataclass(frozen=True)
     class Params:
         min_words: int = param("int", default=8)
+        # a text of one sentence without end punctuation is a headline, a caption or an example
+        # sentence as often as a cut: there only a comma or one of these words marks the cut
+        open_words: tuple[str, ...] = param("words", default=())
 
     def find(self, text: str) -> list[Finding]:
         body = text.rstrip()
@@ -129,6 +136,9 @@ class UnfinishedEndRule(Rule):
         para_start = max(body.rfind("\n\n"), body.rfind("\r\n\r\n"), body.rfind("\r\r")) + 1
         if len(body[para_start:].split()) < self.p("min_words"):
             return []
+        if para_start == 0 and not _SENTENCE_BREAK.search(body) and not m.group().endswith(","):
+            if m.group().casefold() not in self.p("open_words"):
+                return []  # one sentence, cut only if it stops on a word that cannot end one
         return [self.finding(text, m.start(), m.end())]
 
 
