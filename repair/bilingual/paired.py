@@ -37,9 +37,10 @@ from ..model import Finding, Span
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z_]\w*)\}")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
-# what stands in front of a Markdown line's prose: indentation, quote markers, one list marker,
-# a heading's hashes
-_MD_PREFIX = re.compile(r"[ \t]*(?:>[ \t]?)*[ \t]*(?:(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)[ \t]*)?(?:#{1,6}(?=[ \t]|$))?")
+# what stands in front of the prose of a Markdown block's first line: indentation, quote and list
+# markers, a heading's hashes; of its other lines: indentation and quote markers
+_MD_FIRST = re.compile(r"(?:[ \t]*(?:>|[-+*]|\d{1,9}[.)])(?=[ \t]|$))*[ \t]*(?:#{1,6}(?=[ \t]|$))?")
+_MD_NEXT = re.compile(r"(?:[ \t]*>)*[ \t]*")
 _ATX_CLOSE = re.compile(r"[ \t]+#+[ \t]*$")
 _URL = re.compile(r"(?:\b[a-zA-Z][a-zA-Z0-9+.\-]{1,31}://|\bwww\.)[^\s<>`\"]*[^\s<>`\".,;:!?)\]'*_]")
 _PLAIN_CODE = re.compile(r"`[^`\r\n]+`")
@@ -277,18 +278,48 @@ class _Prose:
         return self.starts[start], self.ends[end - 1]
 
 
-def _skips(text: str, markdown: bool) -> tuple[list[Span], list[Span]]:
-    """(regions left out, inline code) of a document."""
+@dataclass
+class _Skips:
+    """A document's regions left out of the prose (sorted, merged) and its inline code."""
+
+    spans: list[Span]
+    code: list[Span]
+
+    def __post_init__(self) -> None:
+        self.ends = [s.end for s in self.spans]
+        self.code_ends = [s.end for s in self.code]
+
+    def within(self, start: int, end: int) -> list[Span]:
+        return _between(self.spans, self.ends, start, end)
+
+    def code_within(self, start: int, end: int) -> list[Span]:
+        return _between(self.code, self.code_ends, start, end)
+
+
+def _between(spans: list[Span], ends: list[int], start: int, end: int) -> list[Span]:
+    """The sorted, disjoint ``spans`` that overlap start..end."""
+    import bisect
+
+    out = []
+    for s in spans[bisect.bisect_right(ends, start):]:
+        if s.start >= end:
+            break
+        out.append(s)
+    return out
+
+
+def _skips(text: str, markdown: bool) -> _Skips:
+    from ..markdown import merge
+
     if markdown:
         from ..markdown import code_spans, protected_spans
 
-        code = code_spans(text)
-        return protected_spans(text), code
+        return _Skips(protected_spans(text), code_spans(text))
     code = [Span(m.start(), m.end()) for m in _PLAIN_CODE.finditer(text)]
-    return [Span(m.start(), m.end()) for m in _URL.finditer(text)] + code, code
+    return _Skips(merge([Span(m.start(), m.end()) for m in _URL.finditer(text)] + code), code)
 
 
-def _prose(text: str, block: Block, skips: list[Span], code: list[Span], markdown: bool, tokens: _Tokens) -> _Prose:
+def _prose(text: str, block: Block, skips: _Skips, markdown: bool, tokens: _Tokens) -> _Prose:
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -303,7 +334,8 @@ def _prose(text: str, block: Block, skips: list[Span], code: list[Span], markdow
             starts.append(a)
             ends.append(b)
 
-    region = [s for s in skips if s.start < block.end and s.end > block.start]
+    region = skips.within(block.start, block.end)
+    code = skips.code_within(block.start, block.end)
     heading = block.kind.startswith("h")
     pos = block.start
     for line in _LINE_BREAK.split(text[block.start:block.end]) if block.end > block.start else []:
@@ -314,7 +346,8 @@ def _prose(text: str, block: Block, skips: list[Span], code: list[Span], markdow
             pos = m.end()
         a = line_start
         if markdown:
-            a += _MD_PREFIX.match(line).end()  # type: ignore[union-attr]  # the pattern always matches
+            prefix = _MD_FIRST if line_start == block.start else _MD_NEXT
+            a += prefix.match(line).end()  # type: ignore[union-attr]  # the pattern always matches
             if heading:
                 close = _ATX_CLOSE.search(text, a, line_end)
                 if close:
@@ -373,8 +406,8 @@ def compare(source_text: str, target_text: str, *, source_name: str, target_name
         return Pairing((), 0, t_prose, f"note: {target_name}: cannot align it with its source {source_name} "
                                        f"({why}, and their headings and code blocks do not match); only the "
                                        "checks of the text itself ran")
-    s_skips, s_code = _skips(source_text, source_markdown)
-    t_skips, t_code = _skips(target_text, markdown)
+    s_skips = _skips(source_text, source_markdown)
+    t_skips = _skips(target_text, markdown)
     tokens = _Tokens()
     slang = source_lang or detect(source_text)
     found: list[Finding] = []
@@ -382,8 +415,8 @@ def compare(source_text: str, target_text: str, *, source_name: str, target_name
     for s_block, t_block in pairs:
         if not (s_block.prose and t_block.prose):
             continue
-        s = _prose(source_text, s_block, s_skips, s_code, source_markdown, tokens)
-        t = _prose(target_text, t_block, t_skips, t_code, markdown, tokens)
+        s = _prose(source_text, s_block, s_skips, source_markdown, tokens)
+        t = _prose(target_text, t_block, t_skips, markdown, tokens)
         if not t.text.strip() or not s.text.strip():
             continue
         aligned += 1
@@ -399,7 +432,7 @@ def compare(source_text: str, target_text: str, *, source_name: str, target_name
     left = t_prose - sum(1 for s_b, t_b in pairs if s_b.prose and t_b.prose)
     note = None
     if left:
-        note = (f"note: {target_name}: {left} of {t_prose} paragraphs could not be aligned with its source "
+        note = (f"note: {target_name}: {left} of {t_prose} text blocks could not be aligned with its source "
                 f"{source_name} (the structure differs there); they had only the checks of the text itself")
     return Pairing(tuple(found), aligned, left, note)
 
