@@ -329,3 +329,13 @@ def test_source_language_detected_from_its_script():
     assert detect("Das kostet 1.500 Euro.") is None  # Latin script does not tell the language
     assert detect("iPhone 15 是苹果的") == "zh"
     assert detect("") is None
+
+
+def test_english_typography_and_grammar_stand_down_on_a_target_in_another_language(tmp_path):
+    write(tmp_path, "fr.po", 'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\nmsgid "Are you sure? There are 250000 files."\n'
+                             'msgstr "Êtes-vous sûr ? Il y a 250000 fichiers."\n')
+    out = run("check", "--grammar", "none", "--format", "json", "fr.po", cwd=tmp_path)
+    assert [f["rule"] for f in findings(out)] == []
+    english = run("check", "--grammar", "none", "--format", "json", "--target-language", "en", "fr.po", cwd=tmp_path)
+    assert {"typography.space-before-punctuation", "typography.number-separator"} <= {
+        f["rule"] for f in findings(english)}

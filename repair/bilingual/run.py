@@ -38,8 +38,10 @@ LABEL_IGNORE = ("mt.fragment", "mt.missing-subject", "quotes.unfinished-end", "q
 LABEL_MAX_WORDS = 3  # a target of 3 words or fewer is a label
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?…。！？:][\"'”’»)\]]*\s*$")
-# on a target that is not English only the checks of characters and typography run
-NOT_ENGLISH_IGNORE = ("harper", "languagetool", "readability", "mt", "boilerplate", "quotes")
+# on a target that is not English only the checks of characters and typography run (not the
+# English grammar pack, nor English typography: French writes "sûr ?", German "250.000")
+NOT_ENGLISH_IGNORE = ("harper", "languagetool", "readability", "mt", "boilerplate", "quotes", "grammar",
+                      "typography.space-before-punctuation", "typography.number-separator")
 
 
 def is_label(target: str) -> bool:
