@@ -108,7 +108,7 @@ class Session:
         from .bilingual.paired import explicit_source
 
         try:
-            return explicit_source(self.request.source, [self.item(p) for p in self.paths])
+            return explicit_source(self.request.source, self.paths, self.item)
         except ValueError as exc:
             raise SessionError(str(exc)) from None
 
@@ -161,8 +161,9 @@ class Session:
         for item in self._items():
             tally.add(item)
             yield item
-        if tally.message():
-            self.note(tally.message() or "")
+        message = tally.message()
+        if message:
+            self.note(message)
 
     def _items(self) -> Iterator[Item]:
         jobs = self.request.jobs or 1

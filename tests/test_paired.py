@@ -339,3 +339,14 @@ def test_english_typography_and_grammar_stand_down_on_a_target_in_another_langua
     english = run("check", "--grammar", "none", "--format", "json", "--target-language", "en", "fr.po", cwd=tmp_path)
     assert {"typography.space-before-punctuation", "typography.number-separator"} <= {
         f["rule"] for f in findings(english)}
+
+
+def test_source_for_a_translation_file_is_a_usage_error_and_stdin_takes_one(tmp_path):
+    write(tmp_path, "ja.md", SOURCE_JA)
+    write(tmp_path, "a.po", po(""))
+    out = run("check", "--source", "ja.md", "a.po", cwd=tmp_path)
+    assert out.returncode == 2 and "a.po is a translation file" in out.stderr
+    piped = subprocess.run([sys.executable, "-m", "repair.cli", "check", "--grammar", "none", "--format", "json",
+                            "--stdin-filename", "en.md", "--source", "ja.md", "-"], cwd=tmp_path, input=TARGET_EN,
+                           capture_output=True, text=True, timeout=300)
+    assert [f["rule"] for f in findings(piped)] == ["source.number-missing"]

@@ -440,10 +440,10 @@ def compare(source_text: str, target_text: str, *, source_name: str, target_name
 # ---------------------------------------------------------------------------------------------
 # the session's hook
 
-def explicit_source(path: str | None, items: list[Any]) -> tuple[str, str] | None:
-    """``--source PATH`` read, for the one input ``items`` holds: (path, text); ValueError (one
-    line, exit 2) when there is not exactly one input, the input is a translation file, or the
-    source cannot be read."""
+def explicit_source(path: str | None, inputs: list[str], item: Callable[[str], Any]) -> tuple[str, str] | None:
+    """``--source PATH`` read, for the one input of ``inputs`` (``item(input)`` gives its options):
+    (path, text); ValueError (one line, exit 2) when there is not exactly one input, the input is a
+    translation file, or the source cannot be read."""
     if path is None:
         return None
     from .. import formats
@@ -451,10 +451,11 @@ def explicit_source(path: str | None, items: list[Any]) -> tuple[str, str] | Non
     from ..files import read_document
     from ..formats.translation import BilingualFormat
 
-    if len(items) != 1:
-        raise ValueError(f"--source names the source of one translated document; {len(items)} inputs were given")
-    if isinstance(formats.get(items[0].options.input_format), BilingualFormat):
-        raise ValueError(f"--source: {items[0].name} is a translation file ({items[0].options.input_format}); "
+    if len(inputs) != 1:
+        raise ValueError(f"--source names the source of one translated document; {len(inputs)} inputs were given")
+    target = item(inputs[0])
+    if isinstance(formats.get(target.options.input_format), BilingualFormat):
+        raise ValueError(f"--source: {target.name} is a translation file ({target.options.input_format}); "
                          "its units carry their sources")
     if path == "-":
         raise ValueError("--source: the source must be a file, not standard input")
