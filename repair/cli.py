@@ -11,7 +11,7 @@ from . import __version__
 from . import terminal
 from .cli_options import (EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Abort, _error, _progress,  # noqa: F401
                           _read_words, _run_guarded, _show_progress, _use_colour, colour_option, common_options,
-                          emit, format_option, session)
+                          emit, format_option, session, source_option)
 from .terminal import visible, write_out
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,6 +26,7 @@ def main() -> None:
 
 @main.command()
 @common_options(unsafe_help=None)
+@source_option
 @colour_option
 @format_option("check")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
@@ -69,6 +70,7 @@ def check(paths, fmt, fail_on, baseline, update_baseline, metrics, **params) -> 
 
 @main.command(short_help="Print a diff of the repairs (exit 1 if any); --write applies them.")
 @common_options
+@source_option
 @colour_option
 @click.option("--write", is_flag=True, help="Apply the fixes in place (atomically).")
 @click.option("--interactive", "-i", is_flag=True, help="Review each edit (y/n/a/d/e/q/?) and write what you accept.")

@@ -43,6 +43,14 @@ def _seconds(ctx: click.Context, param: click.Parameter, value: float | None) ->
     return value
 
 
+def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from .bilingual.language import is_tag
+
+    if value is not None and not is_tag(value):
+        raise click.BadParameter(f"expected a language tag such as 'ja' or 'pt-BR', got {value!r}")
+    return value
+
+
 class Registered(click.Choice):
     """A choice among the names a registry holds when the command runs (so a format registered
     after this module was imported is a valid choice too)."""
@@ -151,6 +159,12 @@ def common_options(func: Callable | None = None, *, unsafe_help: str | None = UN
                      help="Read .csv/.tsv/.jsonl inputs as translation tables: the source column (default source)."),
         click.option("--target-field", metavar="NAME",
                      help="Read .csv/.tsv/.jsonl inputs as translation tables: the target column (default target)."),
+        click.option("--source-language", metavar="TAG", callback=_language,
+                     help="The language translations are from (over the file's metadata; default: the "
+                          "metadata, else the source's script)."),
+        click.option("--target-language", metavar="TAG", callback=_language,
+                     help="The language of the translations (over the file's metadata; default: the "
+                          "metadata, else English). Not English: only language-independent checks."),
         click.option("--diff-only", is_flag=True,
                      help="Only findings on lines the staged change adds (git diff --cached).") if diff else None,
         click.option("--diff-base", metavar="REF",
@@ -181,7 +195,16 @@ def cli_overrides(params: dict) -> dict[str, Any]:
         "input_format": params.get("input_format"),
         "source_field": params.get("source_field"),
         "target_field": params.get("target_field"),
+        "source_language": params.get("source_language"),
+        "target_language": params.get("target_language"),
     }
+
+
+def source_option(func: Callable) -> Callable:
+    """``--source FILE`` (check, fix): the document the one input translates (repair/bilingual/paired.py)."""
+    return click.option("--source", "source_path", metavar="FILE",
+                        help="The source document the one input translates: its paragraphs are aligned and "
+                             "compared (numbers, placeholders, names, ...).")(func)
 
 
 def colour_option(func: Callable) -> Callable:
@@ -218,7 +241,8 @@ def request(paths: tuple[str, ...], params: dict) -> Request:
         config_path=params.get("config_path"), isolated=bool(params.get("isolated")),
         stdin_filename=params.get("stdin_filename"), include=tuple(params.get("include") or ()),
         exclude=tuple(params.get("exclude") or ()), diff_only=bool(params.get("diff_only")),
-        diff_base=params.get("diff_base"), fail_on=params.get("fail_on"), jobs=params.get("jobs") or 1)
+        diff_base=params.get("diff_base"), fail_on=params.get("fail_on"), jobs=params.get("jobs") or 1,
+        source=params.get("source_path"))
 
 
 def _unknown_suppression(name: str, line: int, rule: str) -> None:

@@ -63,6 +63,9 @@ class Settings:
     readability: tuple[tuple[str, float], ...] | None = None
     source_field: str | None = None      # a CSV/TSV/JSONL file is a translation table (formats/tables.py)
     target_field: str | None = None
+    source_language: str | None = None   # languages of a translation (repair/bilingual/language.py)
+    target_language: str | None = None
+    source_files: tuple[tuple[str, str], ...] = ()  # target pattern -> source pattern (bilingual/paired.py)
 
     def ignores_for(self, path: str) -> tuple[str, ...]:
         """Rule ids the per-file-ignores give ``path`` (matched relative to the config's folder)."""
@@ -103,6 +106,9 @@ KEYS: dict[str, tuple[str, str]] = {
     "readability": ("thresholds", "readability"),
     "source-field": ("field", "source_field"),
     "target-field": ("field", "target_field"),
+    "source-language": ("language", "source_language"),
+    "target-language": ("language", "target_language"),
+    "source-files": ("pathmap", "source_files"),
 }
 
 
@@ -128,6 +134,19 @@ def _value(kind: str, value: Any, where: str, root: str) -> Any:
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(f"{where}: expected a column name, got {value!r}")
         return value
+    if kind == "language":
+        from .bilingual.language import is_tag
+
+        if not is_tag(value):
+            raise ConfigError(f"{where}: expected a language tag such as 'ja' or 'pt-BR', got {value!r}")
+        return value
+    if kind == "pathmap":
+        from .bilingual.paired import parse_source_files
+
+        try:
+            return parse_source_files(value)
+        except ValueError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
     if kind == "bool":
         if not isinstance(value, bool):
             raise ConfigError(f"{where}: expected true or false, got {value!r}")
@@ -334,6 +353,8 @@ def options_for(settings: Settings, path: str, cli: Mapping[str, Any], base: Opt
         fix_latin_ligatures=not keep_lig,
         readability=tuple(pick("readability", settings.readability, base.readability)),
         input_format=_input_format(path, cli.get("input_format"), base.input_format),
+        source_language=pick("source_language", settings.source_language, base.source_language),
+        target_language=pick("target_language", settings.target_language, base.target_language),
     )
     table = _table_fields(path, cli, settings)
     return dataclasses.replace(options, **table) if table else options

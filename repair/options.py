@@ -32,6 +32,10 @@ class Options:
     # the columns of a CSV/TSV/JSONL translation table (repair/formats/tables.py); None: not a table
     source_field: str | None = None
     target_field: str | None = None
+    # languages of a translation (BCP 47 tags) given by option or configuration: over a file's
+    # metadata (repair/bilingual/language.py); None: the metadata's, else detected / English
+    source_language: str | None = None
+    target_language: str | None = None
 
     def enabled(self, rule_id: str) -> bool:
         """Ruff-style selection: the longest matching prefix of select/ignore wins."""

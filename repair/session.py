@@ -41,6 +41,7 @@ class Request:
     diff_base: str | None = None
     fail_on: str | None = None
     jobs: int = 1
+    source: str | None = None  # --source: the document the one input translates (repair/bilingual/paired.py)
 
     @property
     def restricted(self) -> bool:
@@ -91,6 +92,7 @@ class Session:
         self.read_errors = 0  # inputs reviewable() could not read
         self.paths = self._expand(request.paths)
         self._preflight()
+        self.source = self._read_source()  # (path, text) of --source
 
     def _preflight(self) -> None:
         """Rule packs and selectors (flags and each input's configuration), once, before any input."""
@@ -100,6 +102,14 @@ class Session:
         try:
             preflight(self.cli, [(self.settings(i.name), i.options) for i in items], self.request.rules_dirs)
         except ValueError as exc:  # RuleFileError, SelectorError
+            raise SessionError(str(exc)) from None
+
+    def _read_source(self) -> tuple[str, str] | None:
+        from .bilingual.paired import explicit_source
+
+        try:
+            return explicit_source(self.request.source, self.paths, self.item)
+        except ValueError as exc:
             raise SessionError(str(exc)) from None
 
     def settings(self, name: str) -> Any:
@@ -137,10 +147,25 @@ class Session:
         name = stdin_name if path == "-" and stdin_name else path
         settings = self.settings(name)
         options = options_for(settings, name, self.cli)  # the input format too: flag, else suffix
+        from .bilingual.paired import document_options
+
+        options = document_options(options)  # a document in another language: language-independent checks
         return Item(path, name, options, fail_on_for(settings, self.fail_on_flag))
 
     def __iter__(self) -> Iterator[Item]:
-        """Each input with its document and report; unreadable inputs get a report with an error."""
+        """Each input with its document and report; unreadable inputs get a report with an error.
+        At the end, one note when targets in another language than English had fewer checks."""
+        from .bilingual.paired import LanguageTally
+
+        tally = LanguageTally()
+        for item in self._items():
+            tally.add(item)
+            yield item
+        message = tally.message()
+        if message:
+            self.note(message)
+
+    def _items(self) -> Iterator[Item]:
         jobs = self.request.jobs or 1
         if jobs > 1 and len(self.paths) > 1:
             yield from self._parallel(min(jobs, len(self.paths)))
@@ -172,7 +197,7 @@ class Session:
         doc = item.doc
         assert doc is not None
         try:
-            result = analysis()
+            result = self._with_source(item, analysis())
             if self.diff_only:
                 result = self._only_added(item, result)
         except (BackendUnavailable, KeyboardInterrupt, SessionError):
@@ -190,6 +215,16 @@ class Session:
         item.report = FileReport(item.name, doc.encoding, result=result)
         self._note_unknown_suppressions(item, doc.text)
         return item
+
+    def _with_source(self, item: Item, result: Any) -> Any:
+        """The source findings of a document that has a source (``--source`` or ``source-files``)."""
+        from .bilingual.paired import with_source
+        from .files import read_document
+
+        assert item.doc is not None
+        return with_source(result, text=item.doc.text, name=item.name, options=item.options,
+                           settings=self.settings(item.name), explicit=self.source, note=self.note,
+                           read=read_document)
 
     def _parallel(self, jobs: int) -> Iterator[Item]:
         """As ``__iter__``, the analyses on ``jobs`` processes (repair.parallel), in the same order."""

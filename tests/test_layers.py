@@ -42,7 +42,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
                 "repair.files", "repair.gitdiff", "repair.chunkstate",
                 # translation-file parsers (units and splicing): bytes in, units out
                 "repair.bilingual", "repair.bilingual.units", "repair.bilingual._xml", "repair.bilingual.po",
-                "repair.bilingual.xliff", "repair.bilingual.tmx", "repair.bilingual.tables")),
+                "repair.bilingual.xliff", "repair.bilingual.tmx", "repair.bilingual.tables",
+                "repair.bilingual.language")),
     # what finds things: encoding repair, rule kinds and rule packs, check sources
     ("detectors", ("repair.encoding", "repair.rulekinds", "repair.rulekinds.*", "repair.rulebook",
                    "repair.readability", "repair.tagger", "repair.tagger.*", "repair.names",
@@ -53,7 +54,8 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("engine", ("repair.merge", "repair.pipeline")),
     # the library API and what is built on it without a user interface
     ("library", ("repair", "repair.api", "repair.chunks", "repair.catalog", "repair.validate",
-                 "repair.config", "repair.baseline", "repair.bilingual.run", "repair.bilingual.result")),
+                 "repair.config", "repair.baseline", "repair.bilingual.run", "repair.bilingual.result",
+                 "repair.bilingual.paired")),
     # output formats (the --format registry)
     ("output", ("repair.report", "repair.report.*")),
     # applications: a run over many files, a session, review

@@ -16,6 +16,9 @@ class UnitsResult(Result):
     offsets (the plan's edits are the file regions splice rewrote, which replay gives ``fixed``)."""
 
     unit_edits: tuple[Edit, ...] = ()
+    # the target languages other than English of the units checked (only the language-independent
+    # checks ran on those; the session says so once per run)
+    other_languages: tuple[str, ...] = ()
 
     @property
     def applied(self) -> tuple[Edit, ...]:

@@ -29,6 +29,7 @@ from typing import Any, Callable
 from ..formats.translation import BilingualFormat, _TAG, _current_unit
 from ..decode import InputError
 from ..model import Edit, Finding, Span
+from .language import english
 from .units import EDIT_SINK, BilingualFormatError, Unit
 
 # rules about sentences and documents: wrong on a button label or a menu entry
@@ -37,13 +38,10 @@ LABEL_IGNORE = ("mt.fragment", "mt.missing-subject", "quotes.unfinished-end", "q
 LABEL_MAX_WORDS = 3  # a target of 3 words or fewer is a label
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?…。！？:][\"'”’»)\]]*\s*$")
-# on a target that is not English only the checks of characters and typography run
-NOT_ENGLISH_IGNORE = ("harper", "languagetool", "readability", "mt", "boilerplate", "quotes")
-
-
-def english(language: str | None) -> bool:
-    """Is a target in this language (a BCP 47 tag; None: unknown) checked as English?"""
-    return language is None or language.replace("_", "-").lower().split("-")[0] in ("en", "")
+# on a target that is not English only the checks of characters and typography run (not the
+# English grammar pack, nor English typography: French writes "sûr ?", German "250.000")
+NOT_ENGLISH_IGNORE = ("harper", "languagetool", "readability", "mt", "boilerplate", "quotes", "grammar",
+                      "typography.space-before-punctuation", "typography.number-separator")
 
 
 def is_label(target: str) -> bool:
@@ -77,8 +75,8 @@ def source_findings(unit: Unit, target_result: Any, options: Any) -> list[Findin
         return []
     if re.fullmatch(r"[\w.:/-]+", unit.source.strip()) and re.search(r"\s", unit.target.strip()):
         return []  # the msgid is a key ("b", "menu.save"), not the source text
-    found = check_pair(unit.source, unit.target, source_lang=unit.source_language,
-                       target_lang=unit.target_language or "en")
+    found = check_pair(unit.source, unit.target, source_lang=source_language(unit, options),
+                       target_lang=target_language(unit, options) or "en")
     # nothing inside an inline code (its markup text, such as id="3", is not the translation's)
     found = [f for f in found if not any(a < f.span.end and f.span.start < b for a, b in unit.protected)]
     if unit.protected or unit.source_protected:
@@ -88,6 +86,18 @@ def source_findings(unit: Unit, target_result: Any, options: Any) -> list[Findin
     elif is_label(unit.target):
         found = [f for f in found if f.rule != "source.length-ratio"]
     return [f for f in found if options.enabled(f.rule)]
+
+
+def source_language(unit: Unit, options: Any) -> str | None:
+    """The option's source language, else the file's, else the one the source's script tells."""
+    from .language import detect
+
+    return getattr(options, "source_language", None) or unit.source_language or detect(unit.source)
+
+
+def target_language(unit: Unit, options: Any) -> str | None:
+    """The option's target language, else the file's (None: not known, checked as English)."""
+    return getattr(options, "target_language", None) or unit.target_language
 
 
 class TranslationFileError(InputError, ValueError):
@@ -120,12 +130,16 @@ def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[
     changes: dict[str, str] = {}
     unit_edits: dict[str, list[Edit]] = {}
     passes = 0
+    other_languages: set[str] = set()
     for unit in doc.units:
         if not unit.target.strip():
             continue  # untranslated: nothing to check in the target
         opts = label_options if is_label(unit.target) else sentence_options
-        if not english(unit.target_language):
+        language = target_language(unit, options)
+        if not english(language):
             opts = dataclasses.replace(opts, ignore=tuple(opts.ignore) + NOT_ENGLISH_IGNORE)
+            assert language is not None
+            other_languages.add(language)
         token = _current_unit.set(unit)
         try:
             result = run(unit.target, opts, checks_for(opts))
@@ -159,7 +173,8 @@ def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[
     plan = (Pass("checks", edits),) if edits else ()
     findings.sort(key=lambda f: (f.span.start, f.span.end, f.rule))
     applied = tuple(e for key in changes for e in unit_edits[key])
-    out = UnitsResult(text, fixed, tuple(findings), plan, passes, (), unit_edits=applied)
+    out = UnitsResult(text, fixed, tuple(findings), plan, passes, (), unit_edits=applied,
+                      other_languages=tuple(sorted(other_languages)))
     if out.replay() != fixed:  # the plan must give the file back: one edit over the changed region
         a = 0
         while a < min(len(text), len(fixed)) and text[a] == fixed[a]:
