@@ -27,7 +27,7 @@ def test_grammar_rules_are_token_rules_and_never_safe():
     assert ids == {"grammar.det-det", "grammar.modal-to", "grammar.modal-of", "grammar.do-verb-form",
                    "grammar.pronoun-verb", "grammar.have-past-tense", "grammar.modal-verb-form", "grammar.have-base-form",
                    "grammar.subject-verb", "grammar.singular-det-plural-noun",
-                   "grammar.plural-det-singular-noun"}
+                   "grammar.plural-det-singular-noun", "grammar.to-verb-form", "grammar.he-she-base-form"}
     assert all(r.KIND == "tokens" and r.safety in ("flag", "suggest") for r in GRAMMAR)
 
 
