@@ -46,8 +46,9 @@ _KEY_LIKE = re.compile(r"[\w.:/-]+")
 
 
 def is_key(source: str, target: str) -> bool:
-    """A msgid that is a key ("b", "menu.save"), not the source text (as repair.bilingual.run has it)."""
-    return bool(_KEY_LIKE.fullmatch(source.strip())) and re.search(r"\s", target.strip()) is not None
+    """A msgid that is a key ("b", "menu.save"), not the source text (as repair.bilingual.run has it,
+    but ASCII only: a Chinese or Japanese sentence has no spaces either)."""
+    return source.isascii() and bool(_KEY_LIKE.fullmatch(source.strip())) and re.search(r"\s", target.strip()) is not None
 
 
 def source_features(source: str, target: str, source_lang: str | None = None) -> dict[str, float]:
