@@ -105,6 +105,13 @@ def unit_scores(result: Any) -> tuple[str, list[Span], list[Any], Scores, list[f
     return joined, spans, mapped, score_text(joined, mapped, units=spans, shifts=shifts), shifts
 
 
+def _by_unit(spans: list[Span], sentences: Sequence[Any]) -> list[list[Any]]:
+    """The scored sentences of each unit span (both in order of the joined text)."""
+    starts = [s.span.start for s in sentences]
+    return [list(sentences[bisect.bisect_left(starts, span.start):bisect.bisect_left(starts, span.end)])
+            for span in spans]
+
+
 def unit_metrics(text: str, result: Any, per_sentence: bool = False) -> dict[str, Any]:
     """``metrics_for`` of a translation file: ``garble_score`` (document) and ``readability`` of
     its targets together, and ``units`` instead of ``paragraphs``: each checked unit's ``id``,
@@ -122,9 +129,9 @@ def unit_metrics(text: str, result: Any, per_sentence: bool = False) -> dict[str
     by_span = {p.span: p for p in scores.paragraphs}
     index = LineIndex(text)
     units = []
-    for unit, span, shift in zip(result.units, spans, shifts):
+    grouped = _by_unit(spans, scores.sentences)
+    for unit, span, shift, inner in zip(result.units, spans, shifts, grouped):
         scored = by_span.get(span)
-        inner = [s for s in scores.sentences if span.start <= s.span.start < span.end]
         score = scored.score if scored else 0.0
         points = None
         if shift is not None and scored is not None:
@@ -146,11 +153,10 @@ def unit_metrics(text: str, result: Any, per_sentence: bool = False) -> dict[str
                            "units": units}
     if per_sentence:
         sentences = []
-        for unit, span in zip(result.units, spans):
-            for s in scores.sentences:
-                if span.start <= s.span.start < span.end:
-                    a, b = unit.positions.span(s.span.start - span.start, s.span.end - span.start)
-                    sentences.append({"start": a, "end": b, "garble_score": round(s.score, 1), "words": s.words})
+        for unit, span, inner in zip(result.units, spans, grouped):
+            for s in inner:
+                a, b = unit.positions.span(s.span.start - span.start, s.span.end - span.start)
+                sentences.append({"start": a, "end": b, "garble_score": round(s.score, 1), "words": s.words})
         out["sentences"] = sentences
     return out
 
@@ -163,15 +169,14 @@ def file_scores(result: Any) -> Scores:
     _, spans, _, scores, _ = unit_scores(result)
     by_span = {p.span: p for p in scores.paragraphs}
     paragraphs, sentences = [], []
-    for unit, span in zip(result.units, spans):
+    for unit, span, inner in zip(result.units, spans, _by_unit(spans, scores.sentences)):
         scored = by_span.get(span)
         if scored is None:
             continue
         paragraphs.append(Scored(Span(*unit.positions.span(0, len(unit.target))), scored.score, scored.words))
-        for s in scores.sentences:
-            if span.start <= s.span.start < span.end:
-                a, b = unit.positions.span(s.span.start - span.start, s.span.end - span.start)
-                sentences.append(Scored(Span(a, b), s.score, s.words))
+        for s in inner:
+            a, b = unit.positions.span(s.span.start - span.start, s.span.end - span.start)
+            sentences.append(Scored(Span(a, b), s.score, s.words))
     return Scores(scores.document, tuple(paragraphs), tuple(sentences), scores.findings)
 
 
