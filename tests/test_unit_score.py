@@ -158,3 +158,10 @@ def test_xliff_inline_codes_are_not_words(tmp_path):
     units = metrics(po_file(tmp_path, xlf, "a.xlf"))["units"]
     assert [(u["id"], u["words"]) for u in units] == [("t1", 4)]
     assert units[0]["garble_score"] == round(score_text("Press here to continue.").document, 1)
+
+
+def test_sentences_of_units_have_file_offsets(tmp_path):
+    path = po_file(tmp_path)
+    m = metrics("--sentences", path)
+    text = open(path, encoding="utf-8").read()
+    assert [text[s["start"]:s["end"]] for s in m["sentences"]][:3] == ["Open the file", RO_TARGET, LONG_TARGET]
