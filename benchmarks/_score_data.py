@@ -32,7 +32,7 @@ def mlqe(split: str) -> list[dict]:
     for pair in PAIRS:
         for row in jsonl(base / f"{pair}.{split}.jsonl"):
             rows.append({"pair": pair, "text": row["mt"], "pe": row["pe_detok"], "hter": float(row["hter"]),
-                         "da_z_mean": float(row["da_z_mean"])})
+                         "da_z_mean": float(row["da_z_mean"]), "src": row["src"]})
     return rows
 
 

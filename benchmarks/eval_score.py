@@ -2,6 +2,7 @@
 
     python benchmarks/eval_score.py           # MLQE-PE dev + MQM zh-en
     python benchmarks/eval_score.py --no-mqm  # MLQE-PE dev only
+    python benchmarks/eval_score.py --source  # MLQE-PE dev without and with the source (a unit's)
 
 1. MLQE-PE dev, each of ro-en et-en ne-en si-en ru-en: Spearman of the sentence garble
    score with ``hter`` (higher = more post-editing; want positive) and with ``da_z_mean``
@@ -80,6 +81,35 @@ def mlqe_dev() -> None:
     print(f"{'mean':7} {m['g']:11.3f} {m['h']:13.3f} {m['l']:11.3f}   {m['gd']:11.3f} {m['hd']:13.3f} {m['ld']:11.3f}")
     ok &= m["g"] >= 0.30
     print(f"targets (mean >= 0.30, every pair >= 0.20 and ahead of both baselines): {'MET' if ok else 'NOT MET'}")
+
+
+def mlqe_dev_source() -> None:
+    """MLQE-PE dev, every pair: Spearman of the sentence score with HTER without and with the
+    source's terms (repair.score.source), findings included as ``ungarble score`` has them."""
+    from repair.score import load_model
+    from repair.score.source import load_source_model, source_features
+
+    model, source_model = load_model(), load_source_model()
+    rows = data.mlqe("dev")
+    found = data.findings_for([r["text"] for r in rows], "mlqe-dev")
+    feats = data.features(rows, found)
+    plain = [model.score(f) for f in feats]
+    shifts = [source_model.shift(source_features(r["src"], r["text"], r["pair"].split("-")[0])) for r in rows]
+    with_source = [model.score(f, s) for f, s in zip(feats, shifts)]
+    print("MLQE-PE dev (1000 sentences a pair): Spearman of the garble score with HTER, without and with the "
+          "source")
+    print(f"{'pair':7} {'monolingual':>11} {'with source':>11} {'gain':>6}  {'rows raised':>11}")
+    gains = []
+    for pair in data.PAIRS:
+        idx = [i for i, r in enumerate(rows) if r["pair"] == pair]
+        hter = [rows[i]["hter"] for i in idx]
+        a = data.spearman([plain[i] for i in idx], hter)
+        b = data.spearman([with_source[i] for i in idx], hter)
+        raised = sum(1 for i in idx if with_source[i] > plain[i] + 0.05)
+        gains.append((a, b))
+        print(f"{pair:7} {a:11.3f} {b:11.3f} {b - a:+6.3f}  {raised:11d}")
+    a, b = (sum(g[k] for g in gains) / len(gains) for k in (0, 1))
+    print(f"{'mean':7} {a:11.3f} {b:11.3f} {b - a:+6.3f}")
 
 
 def _doc_scores(texts: list[str], name: str) -> list[float]:
@@ -176,8 +206,14 @@ def seeds() -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--no-mqm", action="store_true")
+    ap.add_argument("--source", action="store_true",
+                    help="only MLQE-PE dev without and with the source's terms (repair.score.source)")
     args = ap.parse_args()
     t0 = time.time()
+    if args.source:
+        mlqe_dev_source()
+        print(f"\n({time.time() - t0:.0f}s)", file=sys.stderr)
+        return
     mlqe_dev()
     if not args.no_mqm:
         mqm()

@@ -66,6 +66,13 @@ def report(paths, output, title, **params) -> None:
             if rep.error or doc is None or rep.result is None:
                 errors += 1
                 continue
+            if "units" in rep.metrics:  # a translation file: its units, shaded where their targets are
+                from .report.metrics import file_scores, unit_label
+
+                docs.append(html.DocumentView(text_name(rep.path), doc.text, rep.result.fixed, tuple(rep.result.findings),
+                                              file_scores(rep.result), rep.metrics,
+                                              tuple(unit_label(u) for u in rep.metrics["units"])))
+                continue
             findings = findings_for_score(doc.text, rep.result)
             scores = score_text(doc.text, findings, units=[_span(p) for p in rep.metrics["paragraphs"]])
             docs.append(html.DocumentView(text_name(rep.path), doc.text, rep.result.fixed, tuple(findings), scores,

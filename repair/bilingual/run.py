@@ -118,7 +118,7 @@ def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[
     ``checks_for(options)`` builds the checks (``repair.api.checks_for``: built once per process)."""
     from ..edits import Pass
     from ..pipeline import run
-    from .result import UnitsResult
+    from .result import UnitsResult, UnitText
 
     try:
         doc = fmt.parse(text, options)
@@ -131,9 +131,12 @@ def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[
     unit_edits: dict[str, list[Edit]] = {}
     passes = 0
     other_languages: set[str] = set()
+    checked: list[UnitText] = []
     for unit in doc.units:
         if not unit.target.strip():
             continue  # untranslated: nothing to check in the target
+        checked.append(UnitText(unit.key, unit.id, unit.context, unit.plural_index, unit.source, unit.target,
+                                unit.positions, unit.source_language, unit.target_language, unit.protected))
         opts = label_options if is_label(unit.target) else sentence_options
         language = target_language(unit, options)
         if not english(language):
@@ -174,7 +177,7 @@ def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[
     findings.sort(key=lambda f: (f.span.start, f.span.end, f.rule))
     applied = tuple(e for key in changes for e in unit_edits[key])
     out = UnitsResult(text, fixed, tuple(findings), plan, passes, (), unit_edits=applied,
-                      other_languages=tuple(sorted(other_languages)))
+                      other_languages=tuple(sorted(other_languages)), units=tuple(checked))
     if out.replay() != fixed:  # the plan must give the file back: one edit over the changed region
         a = 0
         while a < min(len(text), len(fixed)) and text[a] == fixed[a]:

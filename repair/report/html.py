@@ -29,6 +29,8 @@ class DocumentView:
     findings: tuple[Finding, ...]
     scores: Any                 # repair.score.Scores
     metrics: dict[str, Any] = field(default_factory=dict)
+    # a translation file: a heading for each paragraph (its unit's id and source), escaped here
+    labels: tuple[str, ...] = ()
 
 
 def shade(score: float) -> str:
@@ -142,6 +144,7 @@ def _document(doc: DocumentView, number: int) -> str:
         paras.append(
             f'<div class="para" id="{pid}" data-score="{p.score:.1f}" style="background-color: {shade(p.score)}">'
             f'<span class="pscore" title="garble score of this paragraph">{p.score:.0f}</span>'
+            + (f'<div class="unit">{_esc(doc.labels[i])}</div>' if i < len(doc.labels) else "") +
             f'<div class="ptext">{_highlight(doc.text, p.span.start, p.span.end, doc.findings)}</div></div>')
     rows = []
     for f in doc.findings:
@@ -177,6 +180,7 @@ h1 { font-size: 1.4em; } h2 { font-size: 1.2em; margin-top: 2em; } h3 { font-siz
 .para { position: relative; margin: 0 0 .6em; padding: .4em .6em .4em 3.2em; border-radius: 4px;
         border: 1px solid #eee; }
 .ptext { white-space: pre-wrap; }
+.unit { font-size: 85%; color: #555; white-space: pre-wrap; }
 .pscore, .dscore { font: bold 13px/1.6 ui-monospace, monospace; }
 .pscore { position: absolute; left: .5em; top: .5em; color: #333; }
 .dscore { padding: 0 .4em; border: 1px solid #ccc; border-radius: 3px; }

@@ -37,7 +37,10 @@ def render_table(reports: Iterable[FileReport], *, colour: bool, paragraphs: boo
             score = click.style(score, fg=_shade(m["garble_score"]), bold=True)
         lines.append(f"{score}  {read['flesch']:6.1f}  {read['grade']:5.1f}  {read['words']:6d}  "
                      f"{sev['error']:4d} {sev['warning']:4d} {sev['info']:4d}  {visible(r.path)}")
-        if paragraphs:
+        if paragraphs and "units" in m:  # a translation file: its units
+            lines += unit_lines(m["units"], colour)
+            lines.append("")
+        elif paragraphs:
             assert r.result is not None
             index = LineIndex(r.result.original)
             for p in m["paragraphs"]:
@@ -48,6 +51,23 @@ def render_table(reports: Iterable[FileReport], *, colour: bool, paragraphs: boo
                 lines.append(f"  {line:>5}  {b} {p['garble_score']:5.1f}  {visible(p['first_words'])}")
             lines.append("")
     return "".join(line + "\n" for line in lines)
+
+
+def unit_lines(units: list[dict], colour: bool) -> list[str]:
+    """Each unit of a translation file: its line, score bar, name (id, context, plural form when
+    the id is not the source text itself), then its source and target (first words)."""
+    from .metrics import first_words, unit_name
+
+    lines = []
+    for u in units:
+        b = bar(u["garble_score"])
+        if colour:
+            b = click.style(b, fg=_shade(u["garble_score"]))
+        lines.append(f"  {u['line']:>5}  {b} {u['garble_score']:5.1f}  {visible(unit_name(u))}".rstrip())
+        if u["source_text"] is not None:
+            lines.append(f"{'':35}source: {visible(first_words(u['source_text'], 12))}")
+        lines.append(f"{'':35}target: {visible(first_words(u['text'], 12))}")
+    return lines
 
 
 def _table(reports: Iterable[FileReport], ctx: RenderContext) -> str:

@@ -21,6 +21,7 @@ class Scored:
     score: float
     words: int
     boilerplate: bool = False  # inside a boilerplate finding's span (a caption, a credit line)
+    monolingual: float | None = None  # a sentence's score without its unit's source (only when one counted)
 
 
 @dataclass(frozen=True)
@@ -68,10 +69,12 @@ def _overlapping(span: Span, findings: Sequence[Finding]) -> list[Finding]:
 
 
 def score_text(text: str, findings: Sequence[Finding] = (), model: Model | None = None,
-               units: Sequence[Span] | None = None) -> Scores:
+               units: Sequence[Span] | None = None, shifts: Sequence[float | None] | None = None) -> Scores:
     """Score ``text`` given its ``findings`` (spans into ``text``, e.g. ``repair.analyse(text).findings``).
 
-    ``units`` are the paragraphs (default :func:`repair.readability.paragraph_spans`).
+    ``units`` are the paragraphs (default :func:`repair.readability.paragraph_spans`); ``shifts``,
+    one per unit, what each unit's source adds to the prediction of its sentences
+    (:func:`repair.score.source.source_shift`; None or 0: no source).
     """
     model = model or load_model()
     lex = lexicon()
@@ -80,7 +83,8 @@ def score_text(text: str, findings: Sequence[Finding] = (), model: Model | None 
         units = rd.paragraph_spans(text)
     sentences: list[Scored] = []
     paragraphs: list[Scored] = []
-    for unit in units:
+    for k, unit in enumerate(units):
+        shift = (shifts[k] or 0.0) if shifts is not None else 0.0
         inner: list[Scored] = []
         chunk = text[unit.start:unit.end]
         for s in rd.sentence_spans(chunk):
@@ -89,7 +93,11 @@ def score_text(text: str, findings: Sequence[Finding] = (), model: Model | None 
             near = _overlapping(span, findings)
             feats = sentence_features(sentence, near, lex, rates)
             boiler = any(f.rule.startswith(IGNORED_PREFIXES) for f in near)
-            inner.append(Scored(span, model.score(feats), int(feats["n_words"]), boiler))
+            if shift:
+                inner.append(Scored(span, model.score(feats, shift), int(feats["n_words"]), boiler,
+                                    model.score(feats)))
+            else:
+                inner.append(Scored(span, model.score(feats), int(feats["n_words"]), boiler))
         if not inner:
             continue
         sentences.extend(inner)

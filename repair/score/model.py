@@ -67,10 +67,13 @@ class Model:
         (x0, y0), (x1, y1) = self.calibration[0], self.calibration[-1]
         return 100.0 * (y1 - y0) / (x1 - x0) if len(self.calibration) >= 2 and x1 > x0 else 100.0
 
-    def score(self, feats: dict[str, float]) -> float:
+    def score(self, feats: dict[str, float], shift: float = 0.0) -> float:
         """The text's score (0..100), plus the findings' points on top: a finding counts in
-        full even in a sentence that otherwise looks cleaner than the scale's zero."""
-        text = max(0.0, min(100.0, 100.0 * self.calibrate(self.predict_text(feats))))
+        full even in a sentence that otherwise looks cleaner than the scale's zero. ``shift`` is
+        added to the text prediction before calibration (the source's terms,
+        :mod:`repair.score.source`; 0 without a source)."""
+        pred = self.predict_text(feats)
+        text = max(0.0, min(100.0, 100.0 * self.calibrate(pred + shift if shift else pred)))
         return min(100.0, text + self.points_per_unit() * self.predict_findings(feats))
 
     @classmethod
