@@ -228,3 +228,15 @@ def test_source_aware_checks_run_on_units_with_a_source(tmp_path):
     ignored = subprocess.run([sys.executable, "-m", "repair.cli", "check", "--grammar", "none", "--format", "json",
                               "--ignore", "source", str(path)], capture_output=True, text=True)
     assert not [f for f in json.loads(ignored.stdout)["files"][0]["findings"] if f["rule"].startswith("source.")]
+
+
+def test_a_source_without_spaces_in_another_script_is_text_not_a_key(tmp_path):
+    # a Chinese headline has no spaces, like a key ("menu.save"), but is the text to compare with
+    path = tmp_path / "zh.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: en\\n"\n\n'
+                    'msgid "2020年直招士官工作全面展开-新华网"\n'
+                    'msgstr "Direct recruitment of sergeants in full swing in 202 - Xinhuanet"\n'
+                    '\nmsgid "menu.save_2020"\nmsgstr "Save the file as it is now"\n', encoding="utf-8")
+    rules = {(f["rule"], f["line"]) for f in findings(tmp_path, "zh.po")}
+    assert ("source.number-missing", 7) in rules or ("source.number-different", 7) in rules
+    assert not [r for r, line in rules if r.startswith("source.") and line == 9]  # the key is no source

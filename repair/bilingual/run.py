@@ -73,7 +73,7 @@ def source_findings(unit: Unit, target_result: Any, options: Any) -> list[Findin
 
     if unit.source is None:
         return []
-    if re.fullmatch(r"[\w.:/-]+", unit.source.strip()) and re.search(r"\s", unit.target.strip()):
+    if re.fullmatch(r"[A-Za-z0-9_.:/-]+", unit.source.strip()) and re.search(r"\s", unit.target.strip()):
         return []  # the msgid is a key ("b", "menu.save"), not the source text
     found = check_pair(unit.source, unit.target, source_lang=source_language(unit, options),
                        target_lang=target_language(unit, options) or "en")
