@@ -106,6 +106,8 @@ WEIGHTS = {
     "english_shape": -1.0,   # ... far likelier in English
     "english_ending": -1.5,  # an English suffix: "-ation", "-ous", "-ness", "-ize", "-ish" ...
     "english_prefix": -1.0,  # a learned prefix: "hyper-", "nano-", "ethno-" ...
+    "foreign_word": 3.0,     # a common word of another language, never in English ("cosecha")
+    "foreign_word_weak": 1.5,  # ... that English writes now and then ("nouvelle", "savoir")
 }
 VERY_FOREIGN_SHAPE = 0.3
 ENGLISH_ENDINGS = tuple(sorted(set("""
@@ -124,6 +126,9 @@ ENGLISH_PREFIXES = ("hyper", "hypo", "nano", "paleo", "palaeo", "ethno", "micro"
 FOREIGN_SHAPE = -0.15        # mean log ratio of the word's letter triples, from which a word
 ENGLISH_SHAPE = -1.0         # looks foreign / English (repair/data/untranslated_trigrams.tsv)
 TRIGRAMS_FILE = Path(__file__).with_name("data") / "untranslated_trigrams.tsv"
+# words common in another Latin-script language and rare in English (training/foreign_words.py,
+# from wordfreq's lists, CC BY-SA 4.0)
+FOREIGN_WORDS_FILE = Path(__file__).with_name("data") / "foreign_words.txt"
 WARN_AT = 5.0
 INFO_AT = 4.0
 
@@ -168,6 +173,44 @@ def _words() -> dict:
     if lexicon.frequencies.cache_info().currsize:
         return lexicon.frequencies()
     return _table()
+
+
+@functools.lru_cache(maxsize=1)
+def _foreign_words() -> bytes:
+    """The foreign word list as read (sorted, one word a line): searched in place, since
+    building a set of its 0.34 million words would cost more than a hook's whole budget."""
+    try:
+        return b"\n" + FOREIGN_WORDS_FILE.read_bytes()
+    except OSError:
+        return b"\n"
+
+
+def foreign_word(word: str) -> str | None:
+    """Is ``word`` common in another language and rare in English? "strong" when English
+    practically never writes it ("cosecha", "spitalului"), "weak" when it does now and then
+    ("nouvelle", "savoir"), None when it is not listed. A binary search over the sorted lines of
+    the list (a line is the word, or the word, a tab and "w"; byte order is the sort order)."""
+    data = _foreign_words()
+    key = word.casefold().encode("utf-8")
+    lo, hi = 0, len(data)  # invariant: every line starting before lo sorts below key
+    while lo < hi:
+        mid = (lo + hi) // 2
+        start = data.rfind(b"\n", 0, mid + 1) + 1
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        line, _, mark = data[start:end].partition(b"\t")
+        if line == key:
+            return "weak" if mark else "strong"
+        if line < key:
+            lo = end + 1
+        else:
+            hi = start - 1 if start > 0 else 0
+    return None
+
+
+def is_foreign_word(word: str) -> bool:
+    """Is ``word`` listed in the foreign word list at all (:func:`foreign_word`)?"""
+    return foreign_word(word) is not None
 
 
 def word_count(word: str) -> int:
@@ -528,13 +571,24 @@ def _score(text: str, start: int, end: int, word: str, names, extra=()) -> Candi
         reasons.append("known_stem")
     elif _ending(low) or _ending(f):
         reasons.append("ending")
-    sh = shape(word) if word[0].islower() else 0.0  # names have every shape
-    if sh >= FOREIGN_SHAPE and word[0].islower():
+    # names have every shape, and French-accented words are mostly loanwords ("déjà vu", "entrée")
+    # whose letter triples the Romanian/Estonian table reads as foreign
+    shaped = word[0].islower() and "french_letter" not in reasons
+    sh = shape(word) if shaped else 0.0
+    if not shaped:
+        pass
+    elif sh >= FOREIGN_SHAPE:
         reasons.append("foreign_shape")
         if sh >= VERY_FOREIGN_SHAPE:
             reasons.append("very_foreign_shape")
-    elif sh <= ENGLISH_SHAPE and word[0].islower():
+    elif sh <= ENGLISH_SHAPE:
         reasons.append("english_shape")
+    tier = foreign_word(word) if word[0].islower() else None
+    if tier == "weak" and "french_letter" in reasons:
+        tier = None  # "déjà", "entrée", "première": English keeps these accents
+    if tier is not None:
+        # names are the capitalised ones: they are left to the other signals
+        reasons.append("foreign_word" if tier == "strong" else "foreign_word_weak")
     if "ending" not in reasons and "known_stem" not in reasons:
         if any(f.endswith(e) and len(f) - len(e) >= 3 for e in ENGLISH_ENDINGS):
             reasons.append("english_ending")

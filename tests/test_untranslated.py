@@ -156,3 +156,31 @@ def test_name_evidence_is_gathered_at_most_once_per_document(monkeypatch):
     calls.clear()
     untranslated.candidates(people, floor=untranslated.INFO_AT)
     assert calls == []  # no capitalised word there can reach the threshold
+
+
+# --- the foreign word list (training/foreign_words.py, from wordfreq) -------------------------
+
+def test_foreign_word_tiers():
+    from repair.untranslated import foreign_word
+
+    assert foreign_word("cosecha") == "strong"      # Spanish, never written in English
+    assert foreign_word("Spitalului") == "strong"   # case folded
+    assert foreign_word("nouvelle") == "weak"       # French, in English loan phrases
+    assert foreign_word("fiesta") is None and foreign_word("house") is None  # English enough
+
+
+@pytest.mark.parametrize("text, word", [
+    ("The farmers sold their cosecha at the market on Saturday.", "cosecha"),
+    ("The minister visited the nouvelle school in the north.", "nouvelle"),
+])
+def test_a_common_word_of_another_language_is_untranslated(text, word):
+    assert [c.word for c in untranslated.flagged(text)] == [word]
+
+
+@pytest.mark.parametrize("text", [
+    "She had a strong sense of déjà vu in the old house.",
+    "The podia were empty after the ceremony ended.",
+    "We had a fiesta at the café and felt some angst about it.",
+])
+def test_loanwords_and_latin_plurals_are_not_untranslated(text):
+    assert untranslated.flagged(text) == []
