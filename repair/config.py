@@ -63,6 +63,9 @@ class Settings:
     readability: tuple[tuple[str, float], ...] | None = None
     source_field: str | None = None      # a CSV/TSV/JSONL file is a translation table (formats/tables.py)
     target_field: str | None = None
+    glossary: tuple | None = None        # repair.bilingual.glossary entries, read from the file named
+    do_not_translate: tuple[str, ...] | None = None
+    consistency: str | None = None       # "file" or "run" (source.inconsistent)
 
     def ignores_for(self, path: str) -> tuple[str, ...]:
         """Rule ids the per-file-ignores give ``path`` (matched relative to the config's folder)."""
@@ -103,6 +106,9 @@ KEYS: dict[str, tuple[str, str]] = {
     "readability": ("thresholds", "readability"),
     "source-field": ("field", "source_field"),
     "target-field": ("field", "target_field"),
+    "glossary": ("glossary", "glossary"),
+    "do-not-translate": ("globs", "do_not_translate"),
+    "consistency": ("choice:file,run", "consistency"),
 }
 
 
@@ -175,6 +181,15 @@ def _value(kind: str, value: Any, where: str, root: str) -> Any:
         return float(value)
     if kind == "thresholds":
         return _thresholds(value, where)
+    if kind == "glossary":
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: expected a file name, got {value!r}")
+        from .bilingual.glossary import GlossaryError, read
+
+        try:  # read once per configuration file and run (load is cached)
+            return read(os.path.join(root, value), where)
+        except GlossaryError as exc:
+            raise ConfigError(str(exc)) from None
     raise AssertionError(kind)  # pragma: no cover
 
 
@@ -334,6 +349,10 @@ def options_for(settings: Settings, path: str, cli: Mapping[str, Any], base: Opt
         fix_latin_ligatures=not keep_lig,
         readability=tuple(pick("readability", settings.readability, base.readability)),
         input_format=_input_format(path, cli.get("input_format"), base.input_format),
+        glossary=tuple(pick("glossary", settings.glossary, base.glossary)),
+        do_not_translate=tuple(pick("do_not_translate", settings.do_not_translate, base.do_not_translate)),
+        consistency=pick("consistency", settings.consistency, base.consistency),
+        mark_for_review=bool(pick("mark_for_review", None, base.mark_for_review)),
     )
     table = _table_fields(path, cli, settings)
     return dataclasses.replace(options, **table) if table else options

@@ -32,6 +32,13 @@ class Options:
     # the columns of a CSV/TSV/JSONL translation table (repair/formats/tables.py); None: not a table
     source_field: str | None = None
     target_field: str | None = None
+    # translation files (repair/bilingual): glossary entries (repair.bilingual.glossary.Entry) and
+    # do-not-translate terms; where source.inconsistent compares units ("file", or "run": across the
+    # files of the run); fix marks the units it repaired for review (PO fuzzy, XLIFF state)
+    glossary: tuple = ()
+    do_not_translate: tuple[str, ...] = ()
+    consistency: str = "file"
+    mark_for_review: bool = False
 
     def enabled(self, rule_id: str) -> bool:
         """Ruff-style selection: the longest matching prefix of select/ignore wins."""

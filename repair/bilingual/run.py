@@ -68,17 +68,28 @@ class UnitFinding(Finding):
                            plural=self.plural)
 
 
-def source_findings(unit: Unit, target_result: Any, options: Any) -> list[Finding]:
+def source_is_key(unit: Unit) -> bool:
+    """The msgid is a key ("b", "menu.save"), not the source text."""
+    return unit.source is not None and bool(re.fullmatch(r"[\w.:/-]+", unit.source.strip())) \
+        and bool(re.search(r"\s", unit.target.strip()))
+
+
+def source_findings(unit: Unit, target_result: Any, options: Any, terms: Any = None) -> list[Finding]:
     """The source-aware checks (:mod:`repair.checks.source`) of a unit that has a source:
-    findings in offsets of ``unit.target``, those the options select."""
-    from ..checks.source import check_pair
+    findings in offsets of ``unit.target``, those the options select. ``terms`` is a
+    :class:`repair.bilingual.glossary.Resolver` (the run's glossary and do-not-translate terms)."""
+    from ..checks.source import SourceCheckOptions, check_pair
 
     if unit.source is None:
         return []
-    if re.fullmatch(r"[\w.:/-]+", unit.source.strip()) and re.search(r"\s", unit.target.strip()):
-        return []  # the msgid is a key ("b", "menu.save"), not the source text
+    if source_is_key(unit):
+        return []
+    check_options = None
+    if terms:
+        glossary, keep = terms(unit.source_language, unit.target_language)
+        check_options = SourceCheckOptions(glossary=glossary, do_not_translate=keep)
     found = check_pair(unit.source, unit.target, source_lang=unit.source_language,
-                       target_lang=unit.target_language or "en")
+                       target_lang=unit.target_language or "en", options=check_options)
     # nothing inside an inline code (its markup text, such as id="3", is not the translation's)
     found = [f for f in found if not any(a < f.span.end and f.span.start < b for a, b in unit.protected)]
     if unit.protected or unit.source_protected:
@@ -114,7 +125,12 @@ def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[
         doc = fmt.parse(text, options)
     except BilingualFormatError as exc:  # one line: where and what (exit 2)
         raise TranslationFileError(f"not a readable {fmt.name} file: {exc}") from None
-    sentence_options = dataclasses.replace(options, input_format=fmt.name)
+    from .glossary import Resolver
+
+    terms = Resolver(tuple(options.glossary), tuple(options.do_not_translate))
+    # the pipeline of a target needs none of the file-level options (and checks_for hashes its options)
+    sentence_options = dataclasses.replace(options, input_format=fmt.name, glossary=(), do_not_translate=(),
+                                           consistency="file", mark_for_review=False)
     label_options = dataclasses.replace(sentence_options, ignore=tuple(options.ignore) + LABEL_IGNORE)
     findings: list[Finding] = []
     changes: dict[str, str] = {}
@@ -134,7 +150,7 @@ def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[
         passes = max(passes, result.passes)
         found = list(result.findings)
         if unit.source is not None:
-            found.extend(source_findings(unit, result, opts))
+            found.extend(source_findings(unit, result, opts, terms))
         findings.extend(_locate(unit, f) for f in found)
         if result.changed and not result.unstable:
             changes[unit.key] = result.fixed

@@ -120,10 +120,11 @@ EXAMPLES: tuple[tuple[str, str, str, str | None], ...] = (
 @dataclass(frozen=True)
 class SourceCheckOptions:
     """What the source checks may be told. ``glossary`` maps a source term to its required target
-    term (case-insensitive); ``do_not_translate`` terms must appear in the target as written in the
-    source; ``disabled`` rule ids are not emitted."""
+    term, or a tuple of accepted ones (case-insensitive, matched where a word starts);
+    ``do_not_translate`` terms must appear in the target as written in the source; ``disabled``
+    rule ids are not emitted."""
 
-    glossary: Mapping[str, str] = field(default_factory=dict)
+    glossary: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
     do_not_translate: Sequence[str] = ()
     disabled: frozenset[str] = frozenset()
     length_long_z: float = 2.5
@@ -728,15 +729,37 @@ def _check_edges(source: str, target: str, source_script: str, out: list[Finding
 # ---------------------------------------------------------------------------------------------
 # glossary
 
+def _has_term(term: str, text: str, whole: bool) -> bool:
+    """``term`` occurs in ``text`` where a word starts, and ends a word too when ``whole`` (else any
+    ending: "file" is in "files"); no boundary is asked for next to a script written without
+    spaces (Chinese, Japanese)."""
+    if not term:
+        return False
+
+    def bound(a: str, b: str) -> bool:
+        return not (a.isalnum() and b.isalnum()) or _script(a) in ("han", "kana") or _script(b) in ("han", "kana")
+
+    at = text.find(term)
+    while at >= 0:
+        end = at + len(term)
+        if bound(text[at - 1] if at else " ", term[0]) and (
+                not whole or bound(term[-1], text[end] if end < len(text) else " ")):
+            return True
+        at = text.find(term, at + 1)
+    return False
+
+
 def _check_glossary(source: str, target: str, options: SourceCheckOptions, out: list[Finding]) -> None:
     fs, ft = source.casefold(), target.casefold()
     for term, required in options.glossary.items():
-        if term.casefold() in fs and required.casefold() not in ft:
+        accepted = (required,) if isinstance(required, str) else tuple(required)
+        if _has_term(term.casefold(), fs, True) and not any(_has_term(r.casefold(), ft, False) for r in accepted):
             start, end = _whole(target)
-            out.append(_finding("source.glossary", f"{term!r} should be translated as {required!r}",
+            wanted = " or ".join(repr(r) for r in accepted)
+            out.append(_finding("source.glossary", f"{term!r} should be translated as {wanted}",
                                 target, start, end))
     for term in options.do_not_translate:
-        if term in source and term not in target:
+        if _has_term(term, source, True) and term not in target:
             start, end = _whole(target)
             out.append(_finding("source.do-not-translate", f"{term!r} must be kept as written",
                                 target, start, end))
