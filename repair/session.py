@@ -140,7 +140,16 @@ class Session:
         return Item(path, name, options, fail_on_for(settings, self.fail_on_flag))
 
     def __iter__(self) -> Iterator[Item]:
-        """Each input with its document and report; unreadable inputs get a report with an error."""
+        """Each input with its document and report; unreadable inputs get a report with an error.
+        With ``consistency = "run"`` (translation files) the items come once all are analysed."""
+        if any(self.item(path).options.consistency == "run" for path in self.paths):
+            from .bilingual.consistency import across_run, only_added
+
+            yield from across_run(list(self._analysed()), only_added(self.request.diff_base) if self.diff_only else None)
+            return
+        yield from self._analysed()
+
+    def _analysed(self) -> Iterator[Item]:
         jobs = self.request.jobs or 1
         if jobs > 1 and len(self.paths) > 1:
             yield from self._parallel(min(jobs, len(self.paths)))

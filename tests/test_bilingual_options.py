@@ -127,3 +127,112 @@ def test_a_csv_glossary_that_is_not_utf8_is_exit_2(tmp_path):
     (tmp_path / "terms.csv").write_bytes(b"Datei,\xff\xfe\n")
     out = run("check", "--grammar", "none", "--glossary", "terms.csv", "app.po", cwd=tmp_path)
     assert out.returncode == 2 and len(out.stderr.decode().splitlines()) == 1
+
+
+# --- source.inconsistent ----------------------------------------------------------------------------
+
+CONSISTENCY_PO = PO_HEADER + """msgid "Speichern"
+msgstr "Save"
+
+msgctxt "file"
+msgid "Öffnen"
+msgstr "Open"
+
+msgctxt "state"
+msgid "Öffnen"
+msgstr "Opened"
+
+msgctxt "state"
+msgid "Offen"
+msgstr "Open"
+
+msgid "Sichern"
+msgstr "Save"
+
+msgid "%d Datei"
+msgid_plural "%d Dateien"
+msgstr[0] "%d file"
+msgstr[1] "%d files"
+msgstr[2] "%d files"
+
+#, fuzzy
+msgid "Schließen"
+msgstr "Save"
+
+msgid "Speichern unter"
+msgstr "Save as"
+
+msgid "Beenden"
+msgstr "Quit"
+"""
+
+OTHER_PO = PO_HEADER + """#, fuzzy
+msgid "Speichern"
+msgstr "Keep"
+
+msgid "Speichern unter"
+msgstr "Save under"
+"""
+
+
+def inconsistent(text: str, **options) -> list[tuple[int, str, str]]:
+    result = analyse(text, input_format="po", grammar="none", **options)
+    return [(text.count("\n", 0, f.span.start) + 1, f.text, f.message) for f in result.findings
+            if f.rule == "source.inconsistent"]
+
+
+def test_consistency_within_a_file():
+    # "Sichern" -> "Save" like "Speichern" (two sources, one translation) and the fuzzy "Schließen"
+    # -> "Save" (compared with the settled units) are; not inconsistent: the label "Öffnen" as "Open"
+    # in context "file" and "Opened" in context "state", nor "Offen" -> "Open" in "state" next to
+    # "Öffnen" -> "Open" in "file"; the plural forms [1] and [2] of one entry (one source)
+    assert inconsistent(CONSISTENCY_PO) == [
+        (22, "Save", "line 7 has the same translation for a different source"),
+        (32, "Save", "line 7 has the same translation for a different source")]
+    assert inconsistent(CONSISTENCY_PO, ignore=("source.inconsistent",)) == []
+    # findings and fixes of other rules are untouched: only info findings are added
+    result = analyse(CONSISTENCY_PO, input_format="po", grammar="none")
+    assert all(f.severity == "info" for f in result.findings if f.rule == "source.inconsistent")
+
+
+def test_a_settled_unit_is_not_inconsistent_because_of_a_fuzzy_one():
+    text = PO_HEADER + '#, fuzzy\nmsgid "Sichern"\nmsgstr "Save"\n\nmsgid "Speichern"\nmsgstr "Save"\n'
+    assert inconsistent(text) == [(8, "Save", "line 11 has the same translation for a different source")]
+
+
+def test_duplicate_entries_are_compared_plural_forms_are_not():
+    text = PO_HEADER + ('msgid "Speichern"\nmsgstr "Save"\n\nmsgid "Speichern"\nmsgstr "Store"\n\n'
+                        'msgid "%d Datei"\nmsgid_plural "%d Dateien"\nmsgstr[0] "%d file"\nmsgstr[1] "%d files"\n'
+                        'msgstr[2] "%d filez"\n')
+    assert [line for line, _, _ in inconsistent(text)] == [10]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_consistency_across_the_files_of_a_run(tmp_path, jobs):
+    (tmp_path / "a.po").write_text(CONSISTENCY_PO, encoding="utf-8")
+    (tmp_path / "b.po").write_text(OTHER_PO, encoding="utf-8")
+    within = [f for f in check_json(tmp_path, "-j", jobs, "a.po", "b.po") if f[1] == "source.inconsistent"]
+    assert within == [("a.po", "source.inconsistent", "Save")] * 2  # b.po alone is consistent
+    out = run("check", "--grammar", "none", "-j", jobs, "--consistency", "run", "a.po", "b.po", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr  # info findings do not fail the run
+    lines = [line for line in out.stdout.decode().splitlines() if "source.inconsistent" in line]
+    assert lines == [
+        "a.po:22:9: info source.inconsistent a.po:7 has the same translation for a different source",
+        "a.po:32:9: info source.inconsistent a.po:7 has the same translation for a different source",
+        "b.po:8:9: info source.inconsistent a.po:7 translates the same source as 'Save'",
+        "b.po:11:9: info source.inconsistent a.po:35 translates the same source as 'Save as'",
+    ]
+    # the configuration key does the same
+    (tmp_path / ".ungarble.toml").write_text('consistency = "run"\n', encoding="utf-8")
+    again = run("check", "--grammar", "none", "-j", jobs, "a.po", "b.po", cwd=tmp_path)
+    assert [line for line in again.stdout.decode().splitlines() if "source.inconsistent" in line] == lines
+    (tmp_path / ".ungarble.toml").write_text('consistency = "files"\n', encoding="utf-8")
+    bad = run("check", "--grammar", "none", "a.po", cwd=tmp_path)
+    assert bad.returncode == 2 and b"consistency" in bad.stderr and len(bad.stderr.splitlines()) == 1
+
+
+def test_rules_lists_the_translation_file_rules_with_examples(tmp_path):
+    for rule in ("source.glossary", "source.do-not-translate", "source.inconsistent"):
+        out = run("rules", "--explain", rule, cwd=tmp_path)
+        text = out.stdout.decode()
+        assert out.returncode == 0 and "fires on:" in text and "leaves alone:" in text, text

@@ -16,6 +16,8 @@ class UnitsResult(Result):
     offsets (the plan's edits are the file regions splice rewrote, which replay gives ``fixed``)."""
 
     unit_edits: tuple[Edit, ...] = ()
+    # with consistency = "run": the units the comparison across files needs (repair.bilingual.consistency)
+    records: tuple = ()
 
     @property
     def applied(self) -> tuple[Edit, ...]:

@@ -156,6 +156,14 @@ def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[
             changes[unit.key] = result.fixed
             unit_edits[unit.key] = [Edit(Span(*unit.positions.span(e.span.start, e.span.end)), e.replacement,
                                          e.rule, e.safety) for e in result.applied]
+    from . import consistency
+
+    records: tuple = ()
+    if options.enabled(consistency.RULE):  # source.inconsistent: this file's, or kept for the run's
+        records = consistency.records(doc.units, text)
+        if options.consistency != "run":
+            findings.extend(consistency.within(records))
+            records = ()
     # a change splice refuses (an inline code dropped or altered) leaves its unit alone
     try:
         fmt.splice(doc, changes)
@@ -175,7 +183,7 @@ def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[
     plan = (Pass("checks", edits),) if edits else ()
     findings.sort(key=lambda f: (f.span.start, f.span.end, f.rule))
     applied = tuple(e for key in changes for e in unit_edits[key])
-    out = UnitsResult(text, fixed, tuple(findings), plan, passes, (), unit_edits=applied)
+    out = UnitsResult(text, fixed, tuple(findings), plan, passes, (), unit_edits=applied, records=records)
     if out.replay() != fixed:  # the plan must give the file back: one edit over the changed region
         a = 0
         while a < min(len(text), len(fixed)) and text[a] == fixed[a]:
