@@ -236,3 +236,126 @@ def test_rules_lists_the_translation_file_rules_with_examples(tmp_path):
         out = run("rules", "--explain", rule, cwd=tmp_path)
         text = out.stdout.decode()
         assert out.returncode == 0 and "fires on:" in text and "leaves alone:" in text, text
+
+
+# --- fix --write --mark-for-review ------------------------------------------------------------------
+
+def fix_write(tmp_path: Path, name: str, data: bytes, *flags: str) -> bytes:
+    path = tmp_path / name
+    path.write_bytes(data)
+    out = run("fix", "--grammar", "none", "--write", *flags, name, cwd=tmp_path)
+    assert out.returncode == 1 and out.stderr.startswith(b"fixed "), out.stderr  # 1: it changed the file
+    return path.read_bytes()
+
+
+MARK_PO = ('msgid ""\nmsgstr ""\n"Language: en\\n"\n\n'
+           '#: src/a.c:1\n#, c-format\nmsgid "Öffne %s"\nmsgstr "Open the the file %s"\n\n'
+           '#,no-wrap\nmsgid "Drucke"\nmsgstr "Print the the page"\n\n'
+           '# a comment\n#: src/a.c:2\n#| msgid "Alt"\nmsgid "Schließe die Datei"\nmsgstr "Close the the file"\n\n'
+           'msgctxt "menu"\nmsgid "Beenden"\nmsgstr "Quit the the program"\n\n'
+           '#, fuzzy\nmsgid "Speichere die Datei"\nmsgstr "Save the the file"\n\n'
+           'msgid "Lade die Datei"\nmsgstr "Load the file"\n\n'
+           '#~ msgid "Alt"\n#~ msgstr "Old the the one"\n')
+MARKED_PO = ('msgid ""\nmsgstr ""\n"Language: en\\n"\n\n'
+             '#: src/a.c:1\n#, fuzzy, c-format\nmsgid "Öffne %s"\nmsgstr "Open the file %s"\n\n'
+             '#, fuzzy, no-wrap\nmsgid "Drucke"\nmsgstr "Print the page"\n\n'
+             '# a comment\n#: src/a.c:2\n#, fuzzy\n#| msgid "Alt"\nmsgid "Schließe die Datei"\nmsgstr "Close the file"\n\n'
+             '#, fuzzy\nmsgctxt "menu"\nmsgid "Beenden"\nmsgstr "Quit the program"\n\n'
+             '#, fuzzy\nmsgid "Speichere die Datei"\nmsgstr "Save the file"\n\n'
+             'msgid "Lade die Datei"\nmsgstr "Load the file"\n\n'
+             '#~ msgid "Alt"\n#~ msgstr "Old the the one"\n')
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_mark_for_review_po(tmp_path, newline):
+    data = MARK_PO.replace("\n", newline).encode("utf-8")
+    # flags merged into an existing #, line or a "#, fuzzy" line where gettext puts it (after #:,
+    # before #|); the fuzzy entry stays as it was, the unchanged and obsolete ones are untouched
+    assert fix_write(tmp_path, "app.po", data, "--mark-for-review") == MARKED_PO.replace("\n", newline).encode()
+    # without the option no flag is added
+    plain = fix_write(tmp_path, "plain.po", data)
+    assert plain == MARKED_PO.replace("#, fuzzy, ", "#, ").replace("#, fuzzy\n#|", "#|").replace(
+        '#, fuzzy\nmsgctxt', 'msgctxt').replace("#, no-wrap", "#,no-wrap").replace("\n", newline).encode()
+
+
+MARK_XLF = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+  <file original="ui" source-language="de" target-language="en" datatype="plaintext">
+    <body>
+      <trans-unit id="a">
+        <source>Datei öffnen</source>
+        <target>Open the the file</target>
+      </trans-unit>
+      <trans-unit id="b">
+        <source>Datei schließen</source>
+        <target xml:lang='en' state='translated'>Close the the file</target>
+      </trans-unit>
+      <trans-unit id="c">
+        <source>Datei speichern</source>
+        <target state="needs-review-l10n">Save the the file</target>
+      </trans-unit>
+      <trans-unit id="d">
+        <source>Datei laden</source>
+        <target state="final">Load the file</target>
+      </trans-unit>
+    </body>
+  </file>
+</xliff>
+"""
+
+
+def test_mark_for_review_xliff12(tmp_path):
+    out = fix_write(tmp_path, "app.xlf", MARK_XLF.encode(), "--mark-for-review")
+    assert out == MARK_XLF.replace(
+        "<target>Open the the file", '<target state="needs-review-translation">Open the file').replace(
+        "state='translated'>Close the the file", "state='needs-review-translation'>Close the file").replace(
+        "Save the the file", "Save the file").encode()
+    assert fix_write(tmp_path, "plain.xlf", MARK_XLF.encode()) == MARK_XLF.replace(" the the ", " the ").encode()
+
+
+MARK_XLIFF2 = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" version="2.0" srcLang="de" trgLang="en">
+  <file id="f1">
+    <unit id="u1">
+      <segment state="final" subState="acme:signed">
+        <source>Datei öffnen</source>
+        <target>Open the the file</target>
+      </segment>
+    </unit>
+    <unit id="u2">
+      <segment id="s1" state="reviewed">
+        <source>Datei schließen</source>
+        <target>Close the the file</target>
+      </segment>
+    </unit>
+    <unit id="u3">
+      <segment>
+        <source>Datei speichern</source>
+        <target>Save the the file</target>
+      </segment>
+      <segment state="final">
+        <source>Datei laden</source>
+        <target>Load the file</target>
+      </segment>
+    </unit>
+  </file>
+</xliff>
+"""
+
+
+def test_mark_for_review_xliff20(tmp_path):
+    out = fix_write(tmp_path, "app.xliff", MARK_XLIFF2.encode(), "--mark-for-review")
+    # final/reviewed -> translated (below reviewed), the old state's subState dropped; a segment
+    # without a state (initial) keeps it; the unchanged final segment stays final
+    assert out == MARK_XLIFF2.replace('<segment state="final" subState="acme:signed">',
+                                      '<segment state="translated">').replace(
+        '<segment id="s1" state="reviewed">', '<segment id="s1" state="translated">').replace(
+        " the the ", " the ").encode()
+
+
+def test_mark_for_review_leaves_tmx_as_a_plain_fix(tmp_path):
+    tmx = ('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="de" adminlang="en" '
+           'segtype="sentence" datatype="plaintext" o-tmf="none" creationtool="t" creationtoolversion="1"/>\n'
+           '<body><tu tuid="1"><tuv xml:lang="de"><seg>Datei öffnen</seg></tuv>'
+           '<tuv xml:lang="en"><seg>Open the the file</seg></tuv></tu></body></tmx>\n')
+    assert fix_write(tmp_path, "m.tmx", tmx.encode(), "--mark-for-review") == tmx.replace(" the the ", " the ").encode()

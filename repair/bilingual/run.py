@@ -176,7 +176,8 @@ def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[
     raw: list[tuple[int, int, str]] = []
     token = EDIT_SINK.set(raw)
     try:
-        fixed = fmt.splice(doc, changes) if changes else text
+        # --mark-for-review: the repaired units become fuzzy / needs-review (PO, XLIFF)
+        fixed = fmt.splice(doc, changes, review=options.mark_for_review) if changes else text
     finally:
         EDIT_SINK.reset(token)
     edits = tuple(Edit(Span(a, b), new, "bilingual.target", "safe") for a, b, new in sorted(raw))
