@@ -359,3 +359,21 @@ def test_mark_for_review_leaves_tmx_as_a_plain_fix(tmp_path):
            '<body><tu tuid="1"><tuv xml:lang="de"><seg>Datei öffnen</seg></tuv>'
            '<tuv xml:lang="en"><seg>Open the the file</seg></tuv></tu></body></tmx>\n')
     assert fix_write(tmp_path, "m.tmx", tmx.encode(), "--mark-for-review") == tmx.replace(" the the ", " the ").encode()
+
+
+def test_mark_for_review_with_diff_only_keeps_the_mark_with_its_repair(tmp_path):
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    old = PO_HEADER + ('#, c-format\nmsgid "Öffne %s"\nmsgstr "Open the the file %s"\n\n'
+                       '#: a.c:2\n#, c-format\nmsgid "Schließe %s"\nmsgstr "Close %s"\n')
+    (tmp_path / "app.po").write_text(old, encoding="utf-8")
+    subprocess.run([*git, "add", "app.po"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], cwd=tmp_path, check=True)
+    # the staged change rewrites one msgstr line: only its repair is applied, with its mark on the
+    # #, line above, which the change does not touch
+    (tmp_path / "app.po").write_text(old.replace('"Close %s"', '"Close the the file %s"'), encoding="utf-8")
+    subprocess.run([*git, "add", "app.po"], cwd=tmp_path, check=True)
+    out = run("fix", "--grammar", "none", "--write", "--diff-only", "--mark-for-review", "app.po", cwd=tmp_path)
+    assert out.returncode == 1, out.stderr
+    assert (tmp_path / "app.po").read_text(encoding="utf-8") == old.replace(
+        '#: a.c:2\n#, c-format', '#: a.c:2\n#, fuzzy, c-format').replace('"Close %s"', '"Close the file %s"')

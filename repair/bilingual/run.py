@@ -114,6 +114,33 @@ def _locate(unit: Unit, f: Finding) -> UnitFinding:
                        unit_id=unit.id, source_text=unit.source, context=unit.context, plural=unit.plural_index)
 
 
+def _with_marks_joined(text: str, fmt: BilingualFormat, doc: Any, changes: dict[str, str],
+                       raw: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The splice's file edits with each review mark (a PO flag, an XLIFF state) joined to the
+    target edit after it, so that ``--diff-only`` keeps or leaves the two together."""
+    plain: list[tuple[int, int, str]] = []
+    token = EDIT_SINK.set(plain)
+    try:
+        fmt.splice(doc, changes)
+    finally:
+        EDIT_SINK.reset(token)
+    targets = {(a, b) for a, b, _ in plain}  # the same with or without the marks
+    out: list[tuple[int, int, str]] = []
+    pending: tuple[int, int, str] | None = None  # marks wait for the target edit that follows them
+    for a, b, new in sorted(raw):
+        mark = (a, b) not in targets
+        if pending is not None:
+            a, new = pending[0], pending[2] + text[pending[1]:a] + new
+        if mark:
+            pending = (a, b, new)
+        else:
+            out.append((a, b, new))
+            pending = None
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
 def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[[Any], Any]) -> Any:
     """Findings and the repaired file for a bilingual file ``text`` of format ``fmt``;
     ``checks_for(options)`` builds the checks (``repair.api.checks_for``: built once per process)."""
@@ -180,6 +207,8 @@ def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[
         fixed = fmt.splice(doc, changes, review=options.mark_for_review) if changes else text
     finally:
         EDIT_SINK.reset(token)
+    if options.mark_for_review and changes:
+        raw = _with_marks_joined(text, fmt, doc, changes, raw)
     edits = tuple(Edit(Span(a, b), new, "bilingual.target", "safe") for a, b, new in sorted(raw))
     plan = (Pass("checks", edits),) if edits else ()
     findings.sort(key=lambda f: (f.span.start, f.span.end, f.rule))
