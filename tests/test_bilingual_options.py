@@ -377,3 +377,9 @@ def test_mark_for_review_with_diff_only_keeps_the_mark_with_its_repair(tmp_path)
     assert out.returncode == 1, out.stderr
     assert (tmp_path / "app.po").read_text(encoding="utf-8") == old.replace(
         '#: a.c:2\n#, c-format', '#: a.c:2\n#, fuzzy, c-format').replace('"Close %s"', '"Close the file %s"')
+
+
+def test_keys_are_not_sources_to_compare():
+    text = PO_HEADER + 'msgid "menu.save"\nmsgstr "Save"\n\nmsgid "toolbar.save"\nmsgstr "Save"\n\n' \
+        'msgid "app_title"\nmsgstr "Save"\n'
+    assert inconsistent(text) == []

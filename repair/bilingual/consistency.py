@@ -22,6 +22,8 @@ from ..model import Span
 from .units import Unit, line_col
 
 RULE = "source.inconsistent"
+# a msgid that is a key of a monolingual file ("menu.save", "app_title", "errors:404"), not a source text
+_KEY = re.compile(r"[A-Za-z0-9]+(?:[._:/][A-Za-z0-9-]+)+")
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,8 @@ def records(units: Iterable[Unit], text: str) -> tuple[Record, ...]:
 
     out = []
     for unit in units:
-        if unit.source is None or not unit.target.strip() or not unit.source.strip() or source_is_key(unit):
+        if unit.source is None or not unit.target.strip() or not unit.source.strip() or source_is_key(unit) \
+                or _KEY.fullmatch(unit.source.strip()):
             continue
         a, b = _whole(unit.target)
         span = unit.positions.span(a, b)
