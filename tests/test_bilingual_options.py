@@ -383,3 +383,12 @@ def test_keys_are_not_sources_to_compare():
     text = PO_HEADER + 'msgid "menu.save"\nmsgstr "Save"\n\nmsgid "toolbar.save"\nmsgstr "Save"\n\n' \
         'msgid "app_title"\nmsgstr "Save"\n'
     assert inconsistent(text) == []
+
+
+def test_the_glossary_is_resolved_once_per_language_pair(monkeypatch):
+    calls = []
+    real = glossary.terms_for
+    monkeypatch.setattr(glossary, "terms_for", lambda *a: calls.append(a[2:]) or real(*a))
+    text = po(*((f"Datei {i} speichern", f"Save record {i}") for i in range(40)))
+    found = rules(text, glossary=(glossary.Entry(source=("Datei",), target=("file",)),))
+    assert len(found) == 40 and calls == [("de", "en")]
