@@ -392,3 +392,17 @@ def test_the_glossary_is_resolved_once_per_language_pair(monkeypatch):
     text = po(*((f"Datei {i} speichern", f"Save record {i}") for i in range(40)))
     found = rules(text, glossary=(glossary.Entry(source=("Datei",), target=("file",)),))
     assert len(found) == 40 and calls == [("de", "en")]
+
+
+def test_consistency_across_the_run_with_diff_only_reports_on_added_lines(tmp_path):
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], cwd=tmp_path, check=True)
+    (tmp_path / "a.po").write_text(CONSISTENCY_PO, encoding="utf-8")
+    subprocess.run([*git, "add", "a.po"], cwd=tmp_path, check=True)
+    subprocess.run([*git, "commit", "-qm", "x"], cwd=tmp_path, check=True)
+    (tmp_path / "b.po").write_text(OTHER_PO, encoding="utf-8")
+    subprocess.run([*git, "add", "b.po"], cwd=tmp_path, check=True)
+    out = run("check", "--grammar", "none", "--diff-only", "--consistency", "run", "a.po", "b.po", cwd=tmp_path)
+    lines = [line for line in out.stdout.decode().splitlines() if "source.inconsistent" in line]
+    assert lines == ["b.po:8:9: info source.inconsistent a.po:7 translates the same source as 'Save'",
+                     "b.po:11:9: info source.inconsistent a.po:35 translates the same source as 'Save as'"]
