@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
 from ..model import Span
-from .units import Unit, line_col
+from .units import Unit, UnitFinding, line_col, line_starts, source_is_key
 
 RULE = "source.inconsistent"
 # a msgid that is a key of a monolingual file ("menu.save", "app_title", "errors:404"), not a source text
@@ -45,7 +45,6 @@ class Record:
 def records(units: Iterable[Unit], text: str) -> tuple[Record, ...]:
     """The records of a document's units that take part (see the module docstring)."""
     from ..checks.source import _whole
-    from .run import source_is_key
 
     out = []
     for unit in units:
@@ -70,8 +69,6 @@ def _compare(recs: list[Record], files: list[str], wheres: list[str]) -> list[tu
 
 
 def _finding(record: Record, finding: Any) -> Any:
-    from .run import UnitFinding
-
     return UnitFinding(finding.rule, finding.source, finding.severity, finding.message, Span(*record.span),
                        finding.text, None, finding.sources, unit_id=record.unit_id, source_text=record.source,
                        context=record.context, plural=record.plural)
@@ -113,7 +110,6 @@ def only_added(diff_base: str | None) -> Callable[[Any, list[Any]], list[Any]]:
 
     def keep(item: Any, findings: list[Any]) -> list[Any]:
         from ..gitdiff import GitError, added_lines, touches
-        from ..report import LineIndex
 
         if item.path == "-":
             return findings
@@ -123,7 +119,18 @@ def only_added(diff_base: str | None) -> Callable[[Any, list[Any]], list[Any]]:
             return []  # the session has already reported it for this file
         if added is None:
             return findings
-        index = LineIndex(item.report.result.original)
+        index = _Lines(item.report.result.original)
         return [f for f in findings if touches(f.span, index, added)]
 
     return keep
+
+
+class _Lines:
+    """1-based line and column of offsets (as repair.report.LineIndex, for gitdiff.touches)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        line_starts(text)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        return line_col(self.text, offset)

@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..formats.translation import BilingualFormat, _TAG, _current_unit
 from ..decode import InputError
 from ..model import Edit, Finding, Span
-from .units import EDIT_SINK, BilingualFormatError, Unit
+from .units import EDIT_SINK, BilingualFormatError, Unit, UnitFinding, source_is_key  # noqa: F401 (re-exported)
 
 # rules about sentences and documents: wrong on a button label or a menu entry
 LABEL_IGNORE = ("mt.fragment", "mt.missing-subject", "quotes.unfinished-end", "quotes.unclosed-start",
@@ -50,28 +49,6 @@ def is_label(target: str) -> bool:
     """A short interface string ("Cancel", "Open settings"): under four words or no sentence end."""
     prose = _TAG.sub(" ", target)
     return len(_WORD.findall(prose)) <= LABEL_MAX_WORDS or not _SENTENCE_END.search(prose)
-
-
-@dataclass(frozen=True, slots=True)
-class UnitFinding(Finding):
-    """A finding on the target of one translation unit (span and line/column: the file's)."""
-
-    unit_id: str | None = None
-    source_text: str | None = None
-    context: str | None = None
-    plural: int | None = None  # which plural form (msgstr[N]) the target is
-
-    def with_span(self, span: Span, text: str) -> "UnitFinding":
-        base = Finding.with_span(self, span, text)
-        return UnitFinding(**{f.name: getattr(base, f.name) for f in dataclasses.fields(Finding)},
-                           unit_id=self.unit_id, source_text=self.source_text, context=self.context,
-                           plural=self.plural)
-
-
-def source_is_key(unit: Unit) -> bool:
-    """The msgid is a key ("b", "menu.save"), not the source text."""
-    return unit.source is not None and bool(re.fullmatch(r"[\w.:/-]+", unit.source.strip())) \
-        and bool(re.search(r"\s", unit.target.strip()))
 
 
 def source_findings(unit: Unit, target_result: Any, options: Any, terms: Any = None) -> list[Finding]:
