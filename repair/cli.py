@@ -76,6 +76,8 @@ def check(paths, fmt, fail_on, baseline, update_baseline, metrics, **params) -> 
 @click.option("--interactive", "-i", is_flag=True, help="Review each edit (y/n/a/d/e/q/?) and write what you accept.")
 @click.option("--word-diff", is_flag=True, help="Show changes inline, word by word.")
 @click.option("--utf8", is_flag=True, help="With --write, save as UTF-8 whatever the file was read as.")
+@click.option("--mark-for-review", is_flag=True,
+              help="Translation files: mark each repaired unit for review (PO fuzzy, XLIFF needs-review state).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True,
               help="Files analysed at once, each on its own process (output in the same order).")
 def fix(paths, write, interactive, word_diff, utf8, **params) -> None:

@@ -35,6 +35,17 @@ def _read_words(path: str | None) -> frozenset[str]:
         raise click.UsageError(str(exc)) from None
 
 
+def _read_glossary(path: str | None) -> tuple | None:
+    if not path:
+        return None
+    from .bilingual.glossary import GlossaryError, read
+
+    try:
+        return read(path)
+    except GlossaryError as exc:  # one line, exit 2 (the commands run this under _run_guarded)
+        raise Abort(str(exc)) from None
+
+
 def _seconds(ctx: click.Context, param: click.Parameter, value: float | None) -> float | None:
     from .config import positive_seconds
 
@@ -165,6 +176,13 @@ def common_options(func: Callable | None = None, *, unsafe_help: str | None = UN
         click.option("--target-language", metavar="TAG", callback=_language,
                      help="The language of the translations (over the file's metadata; default: the "
                           "metadata, else English). Not English: only language-independent checks."),
+        click.option("--glossary", metavar="FILE",
+                     help="Translation files: a TBX or CSV (source,target) glossary whose terms the targets must "
+                          "use; an empty CSV target, or a TBX entry marked 'Translation needed: no', is "
+                          "do-not-translate."),
+        click.option("--consistency", type=click.Choice(["file", "run"]), default=None,
+                     help="Translation files: compare translations (source.inconsistent) within each file, or "
+                          "across all the files of the run.  [default: file]"),
         click.option("--diff-only", is_flag=True,
                      help="Only findings on lines the staged change adds (git diff --cached).") if diff else None,
         click.option("--diff-base", metavar="REF",
@@ -197,6 +215,9 @@ def cli_overrides(params: dict) -> dict[str, Any]:
         "target_field": params.get("target_field"),
         "source_language": params.get("source_language"),
         "target_language": params.get("target_language"),
+        "glossary": _read_glossary(params.get("glossary")),
+        "consistency": params.get("consistency"),
+        "mark_for_review": params.get("mark_for_review") or None,
     }
 
 

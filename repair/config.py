@@ -66,6 +66,9 @@ class Settings:
     source_language: str | None = None   # languages of a translation (repair/bilingual/language.py)
     target_language: str | None = None
     source_files: tuple[tuple[str, str], ...] = ()  # target pattern -> source pattern (bilingual/paired.py)
+    glossary: tuple | None = None        # repair.bilingual.glossary entries, read from the file named
+    do_not_translate: tuple[str, ...] | None = None
+    consistency: str | None = None       # "file" or "run" (source.inconsistent)
 
     def ignores_for(self, path: str) -> tuple[str, ...]:
         """Rule ids the per-file-ignores give ``path`` (matched relative to the config's folder)."""
@@ -109,6 +112,9 @@ KEYS: dict[str, tuple[str, str]] = {
     "source-language": ("language", "source_language"),
     "target-language": ("language", "target_language"),
     "source-files": ("pathmap", "source_files"),
+    "glossary": ("glossary", "glossary"),
+    "do-not-translate": ("globs", "do_not_translate"),
+    "consistency": ("choice:file,run", "consistency"),
 }
 
 
@@ -194,6 +200,15 @@ def _value(kind: str, value: Any, where: str, root: str) -> Any:
         return float(value)
     if kind == "thresholds":
         return _thresholds(value, where)
+    if kind == "glossary":
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"{where}: expected a file name, got {value!r}")
+        from .bilingual.glossary import GlossaryError, read
+
+        try:  # read once per configuration file and run (load is cached)
+            return read(os.path.join(root, value), where)
+        except GlossaryError as exc:
+            raise ConfigError(str(exc)) from None
     raise AssertionError(kind)  # pragma: no cover
 
 
@@ -355,6 +370,10 @@ def options_for(settings: Settings, path: str, cli: Mapping[str, Any], base: Opt
         input_format=_input_format(path, cli.get("input_format"), base.input_format),
         source_language=pick("source_language", settings.source_language, base.source_language),
         target_language=pick("target_language", settings.target_language, base.target_language),
+        glossary=tuple(pick("glossary", settings.glossary, base.glossary)),
+        do_not_translate=tuple(pick("do_not_translate", settings.do_not_translate, base.do_not_translate)),
+        consistency=pick("consistency", settings.consistency, base.consistency),
+        mark_for_review=bool(pick("mark_for_review", None, base.mark_for_review)),
     )
     table = _table_fields(path, cli, settings)
     return dataclasses.replace(options, **table) if table else options

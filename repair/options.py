@@ -36,6 +36,13 @@ class Options:
     # metadata (repair/bilingual/language.py); None: the metadata's, else detected / English
     source_language: str | None = None
     target_language: str | None = None
+    # translation files (repair/bilingual): glossary entries (repair.bilingual.glossary.Entry) and
+    # do-not-translate terms; where source.inconsistent compares units ("file", or "run": across the
+    # files of the run); fix marks the units it repaired for review (PO fuzzy, XLIFF state)
+    glossary: tuple = ()
+    do_not_translate: tuple[str, ...] = ()
+    consistency: str = "file"
+    mark_for_review: bool = False
 
     def enabled(self, rule_id: str) -> bool:
         """Ruff-style selection: the longest matching prefix of select/ignore wins."""

@@ -154,7 +154,8 @@ class Session:
 
     def __iter__(self) -> Iterator[Item]:
         """Each input with its document and report; unreadable inputs get a report with an error.
-        At the end, one note when targets in another language than English had fewer checks."""
+        At the end, one note when targets in another language than English had fewer checks.
+        With ``consistency = "run"`` (translation files) the items come once all are analysed."""
         from .bilingual.paired import LanguageTally
 
         tally = LanguageTally()
@@ -166,6 +167,14 @@ class Session:
             self.note(message)
 
     def _items(self) -> Iterator[Item]:
+        if any(self.item(path).options.consistency == "run" for path in self.paths):
+            from .bilingual.consistency import across_run, only_added
+
+            yield from across_run(list(self._analysed()), only_added(self.request.diff_base) if self.diff_only else None)
+            return
+        yield from self._analysed()
+
+    def _analysed(self) -> Iterator[Item]:
         jobs = self.request.jobs or 1
         if jobs > 1 and len(self.paths) > 1:
             yield from self._parallel(min(jobs, len(self.paths)))

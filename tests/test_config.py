@@ -205,5 +205,6 @@ def test_the_readme_example_is_a_valid_configuration(tmp_path):
     (tmp_path / "pyproject.toml").write_text(block.group(1), encoding="utf-8")
     (tmp_path / "house-rules").mkdir()
     (tmp_path / "names.txt").write_text("Zorblax\n", encoding="utf-8")
+    (tmp_path / "terms.csv").write_text("Datei,file\n", encoding="utf-8")
     s = load(str(tmp_path / "pyproject.toml"))
     assert s is not None and s.per_file_ignores and s.select

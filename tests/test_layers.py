@@ -55,7 +55,9 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # the library API and what is built on it without a user interface
     ("library", ("repair", "repair.api", "repair.chunks", "repair.catalog", "repair.validate",
                  "repair.config", "repair.baseline", "repair.bilingual.run", "repair.bilingual.result",
-                 "repair.bilingual.paired")),
+                 "repair.bilingual.paired",
+                 # glossaries and source.inconsistent of translation files (checks.source's helpers)
+                 "repair.bilingual.glossary", "repair.bilingual.consistency")),
     # output formats (the --format registry)
     ("output", ("repair.report", "repair.report.*")),
     # applications: a run over many files, a session, review

@@ -485,6 +485,21 @@ def set_attr(s: str, el: Element, name: str, value: str) -> tuple[int, int, str]
     return (end, end, f" {name}={q}{value}{q}")
 
 
+def remove_attr(s: str, el: Element, name: str) -> tuple[int, int, str] | None:
+    """A file edit that removes attribute `name` (and the whitespace before it) from el's start tag;
+    None when the tag does not have it."""
+    m = _NAME_RE.match(s, el.start + 1)
+    assert m is not None  # el's start tag was parsed
+    last = None
+    for am in _ATTR_RE.finditer(s, m.end(), el.start_end):
+        if (last is None and am.start() != m.end()) or (last is not None and am.start() != last.end()):
+            break
+        last = am
+        if am.group(2) == name:
+            return (am.start(), am.end(), "")
+    return None
+
+
 def target_edits(s: str, target: Element, content: str, attrs: dict[str, str]) -> list[tuple[int, int, str]]:
     """File edits replacing a target element's content and setting some of its attributes (a
     self-closing target is rewritten as a start tag, the content and an end tag)."""

@@ -341,14 +341,20 @@ def splice(doc: BilingualDocument, changes: Mapping, *, review: bool = False) ->
         if review and "fuzzy" not in entry.flags and id(entry) not in marked:
             marked.add(id(entry))
             if entry.flags_line is not None:
-                a, _ = entry.flags_line
+                a, b = entry.flags_line
                 at = text.index("#,", a) + 2
-                edits.append((at, at, " fuzzy,"))
+                rest = text[at:b].strip(" \t\r\n")
+                # "#, c-format" -> "#, fuzzy, c-format"; "#,c-format" -> "#, fuzzy, c-format"; "#," -> "#, fuzzy"
+                edits.append((at, at, (" fuzzy," if text[at:at + 1] in (" ", "\t") else " fuzzy, ") if rest
+                              else " fuzzy"))
             else:
                 line = entry.first_previous if entry.first_previous is not None else entry.keyword_line
                 assert line is not None  # a parsed entry has a keyword line
                 at = line
-                edits.append((at, at, "#, fuzzy" + newline))
+                # the line ending of the line it goes before (a file may mix them)
+                j = text.find("\n", at)
+                ending = newline if j < 0 else ("\r\n" if j > at and text[j - 1] == "\r" else "\n")
+                edits.append((at, at, "#, fuzzy" + ending))
     return apply_edits(text, edits)
 
 

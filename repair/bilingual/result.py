@@ -47,6 +47,8 @@ class UnitsResult(Result):
     # checks ran on those; the session says so once per run)
     other_languages: tuple[str, ...] = ()
     units: tuple[UnitText, ...] = ()
+    # with consistency = "run": the units the comparison across files needs (repair.bilingual.consistency)
+    records: tuple = ()
 
     @property
     def applied(self) -> tuple[Edit, ...]:

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..formats.translation import BilingualFormat, _TAG, _current_unit
 from ..decode import InputError
 from ..model import Edit, Finding, Span
 from .language import english
-from .units import EDIT_SINK, BilingualFormatError, Unit
+from .units import EDIT_SINK, BilingualFormatError, Unit, UnitFinding, source_is_key  # noqa: F401 (re-exported)
 
 # rules about sentences and documents: wrong on a button label or a menu entry
 LABEL_IGNORE = ("mt.fragment", "mt.missing-subject", "quotes.unfinished-end", "quotes.unclosed-start",
@@ -50,33 +49,23 @@ def is_label(target: str) -> bool:
     return len(_WORD.findall(prose)) <= LABEL_MAX_WORDS or not _SENTENCE_END.search(prose)
 
 
-@dataclass(frozen=True, slots=True)
-class UnitFinding(Finding):
-    """A finding on the target of one translation unit (span and line/column: the file's)."""
-
-    unit_id: str | None = None
-    source_text: str | None = None
-    context: str | None = None
-    plural: int | None = None  # which plural form (msgstr[N]) the target is
-
-    def with_span(self, span: Span, text: str) -> "UnitFinding":
-        base = Finding.with_span(self, span, text)
-        return UnitFinding(**{f.name: getattr(base, f.name) for f in dataclasses.fields(Finding)},
-                           unit_id=self.unit_id, source_text=self.source_text, context=self.context,
-                           plural=self.plural)
-
-
-def source_findings(unit: Unit, target_result: Any, options: Any) -> list[Finding]:
+def source_findings(unit: Unit, target_result: Any, options: Any, terms: Any = None) -> list[Finding]:
     """The source-aware checks (:mod:`repair.checks.source`) of a unit that has a source:
-    findings in offsets of ``unit.target``, those the options select."""
-    from ..checks.source import check_pair
+    findings in offsets of ``unit.target``, those the options select. ``terms`` is a
+    :class:`repair.bilingual.glossary.Resolver` (the run's glossary and do-not-translate terms)."""
+    from ..checks.source import SourceCheckOptions, check_pair
 
     if unit.source is None:
         return []
-    if re.fullmatch(r"[A-Za-z0-9_.:/-]+", unit.source.strip()) and re.search(r"\s", unit.target.strip()):
-        return []  # the msgid is a key ("b", "menu.save"), not the source text
-    found = check_pair(unit.source, unit.target, source_lang=source_language(unit, options),
-                       target_lang=target_language(unit, options) or "en")
+    if source_is_key(unit):
+        return []
+    source_lang, target_lang = source_language(unit, options), target_language(unit, options)
+    check_options = None
+    if terms:
+        glossary, keep = terms(source_lang, target_lang)
+        check_options = SourceCheckOptions(glossary=glossary, do_not_translate=keep)
+    found = check_pair(unit.source, unit.target, source_lang=source_lang,
+                       target_lang=target_lang or "en", options=check_options)
     # nothing inside an inline code (its markup text, such as id="3", is not the translation's)
     found = [f for f in found if not any(a < f.span.end and f.span.start < b for a, b in unit.protected)]
     if unit.protected or unit.source_protected:
@@ -113,6 +102,33 @@ def _locate(unit: Unit, f: Finding) -> UnitFinding:
                        unit_id=unit.id, source_text=unit.source, context=unit.context, plural=unit.plural_index)
 
 
+def _with_marks_joined(text: str, fmt: BilingualFormat, doc: Any, changes: dict[str, str],
+                       raw: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The splice's file edits with each review mark (a PO flag, an XLIFF state) joined to the
+    target edit after it, so that ``--diff-only`` keeps or leaves the two together."""
+    plain: list[tuple[int, int, str]] = []
+    token = EDIT_SINK.set(plain)
+    try:
+        fmt.splice(doc, changes)
+    finally:
+        EDIT_SINK.reset(token)
+    targets = {(a, b) for a, b, _ in plain}  # the same with or without the marks
+    out: list[tuple[int, int, str]] = []
+    pending: tuple[int, int, str] | None = None  # marks wait for the target edit that follows them
+    for a, b, new in sorted(raw):
+        mark = (a, b) not in targets
+        if pending is not None:
+            a, new = pending[0], pending[2] + text[pending[1]:a] + new
+        if mark:
+            pending = (a, b, new)
+        else:
+            out.append((a, b, new))
+            pending = None
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
 def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[[Any], Any]) -> Any:
     """Findings and the repaired file for a bilingual file ``text`` of format ``fmt``;
     ``checks_for(options)`` builds the checks (``repair.api.checks_for``: built once per process)."""
@@ -124,7 +140,12 @@ def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[
         doc = fmt.parse(text, options)
     except BilingualFormatError as exc:  # one line: where and what (exit 2)
         raise TranslationFileError(f"not a readable {fmt.name} file: {exc}") from None
-    sentence_options = dataclasses.replace(options, input_format=fmt.name)
+    from .glossary import Resolver
+
+    terms = Resolver(tuple(options.glossary), tuple(options.do_not_translate))
+    # the pipeline of a target needs none of the file-level options (and checks_for hashes its options)
+    sentence_options = dataclasses.replace(options, input_format=fmt.name, glossary=(), do_not_translate=(),
+                                           consistency="file", mark_for_review=False)
     label_options = dataclasses.replace(sentence_options, ignore=tuple(options.ignore) + LABEL_IGNORE)
     findings: list[Finding] = []
     changes: dict[str, str] = {}
@@ -151,12 +172,20 @@ def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[
         passes = max(passes, result.passes)
         found = list(result.findings)
         if unit.source is not None:
-            found.extend(source_findings(unit, result, opts))
+            found.extend(source_findings(unit, result, opts, terms))
         findings.extend(_locate(unit, f) for f in found)
         if result.changed and not result.unstable:
             changes[unit.key] = result.fixed
             unit_edits[unit.key] = [Edit(Span(*unit.positions.span(e.span.start, e.span.end)), e.replacement,
                                          e.rule, e.safety) for e in result.applied]
+    from . import consistency
+
+    records: tuple = ()
+    if options.enabled(consistency.RULE):  # source.inconsistent: this file's, or kept for the run's
+        records = consistency.records(doc.units, text)
+        if options.consistency != "run":
+            findings.extend(consistency.within(records))
+            records = ()
     # a change splice refuses (an inline code dropped or altered) leaves its unit alone
     try:
         fmt.splice(doc, changes)
@@ -169,15 +198,18 @@ def analyse(text: str, options: Any, fmt: BilingualFormat, checks_for: Callable[
     raw: list[tuple[int, int, str]] = []
     token = EDIT_SINK.set(raw)
     try:
-        fixed = fmt.splice(doc, changes) if changes else text
+        # --mark-for-review: the repaired units become fuzzy / needs-review (PO, XLIFF)
+        fixed = fmt.splice(doc, changes, review=options.mark_for_review) if changes else text
     finally:
         EDIT_SINK.reset(token)
+    if options.mark_for_review and changes:
+        raw = _with_marks_joined(text, fmt, doc, changes, raw)
     edits = tuple(Edit(Span(a, b), new, "bilingual.target", "safe") for a, b, new in sorted(raw))
     plan = (Pass("checks", edits),) if edits else ()
     findings.sort(key=lambda f: (f.span.start, f.span.end, f.rule))
     applied = tuple(e for key in changes for e in unit_edits[key])
     out = UnitsResult(text, fixed, tuple(findings), plan, passes, (), unit_edits=applied,
-                      other_languages=tuple(sorted(other_languages)), units=tuple(checked))
+                      other_languages=tuple(sorted(other_languages)), units=tuple(checked), records=records)
     if out.replay() != fixed:  # the plan must give the file back: one edit over the changed region
         a = 0
         while a < min(len(text), len(fixed)) and text[a] == fixed[a]:

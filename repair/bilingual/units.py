@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import bisect
 import contextvars
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
+
+from ..model import Finding, Span
 
 
 _LINE_END = re.compile(r"\r\n|\n|\r")
@@ -136,6 +139,29 @@ class BilingualDocument:
             unit = self.unit(unit)
         a, b = unit.positions.span(start, end)
         return (*self.line_col(a), *self.line_col(b))
+
+
+@dataclass(frozen=True, slots=True)
+class UnitFinding(Finding):
+    """A finding on the target of one translation unit (span and line/column: the file's)."""
+
+    unit_id: str | None = None
+    source_text: str | None = None
+    context: str | None = None
+    plural: int | None = None  # which plural form (msgstr[N]) the target is
+
+    def with_span(self, span: Span, text: str) -> "UnitFinding":
+        base = Finding.with_span(self, span, text)
+        return UnitFinding(**{f.name: getattr(base, f.name) for f in dataclasses.fields(Finding)},
+                           unit_id=self.unit_id, source_text=self.source_text, context=self.context,
+                           plural=self.plural)
+
+
+def source_is_key(unit: Unit) -> bool:
+    """The msgid is a key ("b", "menu.save"), not the source text: ASCII without spaces (a Chinese
+    headline has no spaces either, and is text)."""
+    return unit.source is not None and bool(re.fullmatch(r"[A-Za-z0-9_.:/-]+", unit.source.strip())) \
+        and bool(re.search(r"\s", unit.target.strip()))
 
 
 @functools.lru_cache(maxsize=8)

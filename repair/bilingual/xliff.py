@@ -25,7 +25,9 @@ declared encoding cannot hold as `&#x...;`), inline codes byte for byte, a targe
 section stays one. With `review=True` a changed unit is marked for review: 1.2 sets the target's
 `state="needs-review-translation"` (unless it already has a `needs-review-*` state); 2.0 has no
 needs-review state, so a changed segment whose state is `reviewed` or `final` goes back to
-`state="translated"` (translated, not yet reviewed; an existing `subState` is left alone). A unit
+`state="translated"` (translated, not yet reviewed) and loses its `subState`, which qualified the old
+state (the spec: a writer that updates `state` must update or delete `subState`); a segment
+without a state (`initial`) or already `translated` keeps it. A unit
 without a `<target>` element cannot be changed (BilingualFormatError).
 """
 from __future__ import annotations
@@ -198,6 +200,9 @@ def splice(doc: BilingualDocument, changes: Mapping, *, review: bool = False) ->
                 seg = unit.raw["segment"]
                 if seg.attrs.get("state") in ("reviewed", "final"):
                     edits.append(_xml.set_attr(doc.text, seg, "state", "translated"))
+                    gone = _xml.remove_attr(doc.text, seg, "subState")  # it qualified the old state
+                    if gone is not None:
+                        edits.append(gone)
             elif not target.attrs.get("state", "").startswith("needs-review"):
                 attrs["state"] = "needs-review-translation"
         edits.extend(_xml.target_edits(doc.text, target, _xml.write_content(unit, new, style), attrs))

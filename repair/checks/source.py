@@ -80,13 +80,26 @@ RULES: dict[str, dict] = {
         "description": "The source starts with a capital letter, the translation with a lower-case one."},
     "source.glossary": {
         "severity": "warning", "safety": "flag",
-        "description": "A glossary source term is in the source but its required translation is not in the target."},
+        "description": "A glossary source term is in the source but its required translation is not in the target "
+                       "(--glossary or the glossary key: a CSV of source,target rows or a TBX file; the source "
+                       "term as a whole word, any case; the target term where a word starts, so 'files' has 'file').",
+        "bad": ("Datei speichern -> 'Save the document' (glossary: Datei = file)",),
+        "good": ("Datei speichern -> 'Save the file'", "Dateien speichern -> 'Save the documents' (another word)")},
     "source.do-not-translate": {
         "severity": "warning", "safety": "flag",
-        "description": "A do-not-translate term of the source is missing from the translation."},
+        "description": "A do-not-translate term of the source is missing from the translation (a CSV glossary row "
+                       "with an empty target, a TBX entry marked 'Translation needed: no', or the do-not-translate "
+                       "key); the term must appear as written, case included.",
+        "bad": ("Ungarble prüft Texte -> 'Unscramble checks texts' (do not translate: Ungarble)",),
+        "good": ("Ungarble prüft Texte -> 'Ungarble checks texts'",)},
     "source.inconsistent": {
         "severity": "info", "safety": "flag",
-        "description": "One source translated two ways, or two sources translated the same way, within the file."},
+        "description": "One source translated two ways, or two sources translated the same way, within the file "
+                       "(or across the files of a run with --consistency run); the same source in two contexts "
+                       "(msgctxt) may differ.",
+        "bad": ("Speichern -> 'Save', and later Speichern -> 'Store'", "Speichern -> 'Save', and later Sichern -> 'Save'"),
+        "good": ("msgctxt file: Öffnen -> 'Open'; msgctxt state: Öffnen -> 'Opened'",
+                 "msgstr[1] and msgstr[2] of one plural entry, both '%d files'")},
 }
 
 # Hand-written examples, run by tests/test_source_checks.py: (source_lang, source, target, rule or None)
@@ -120,10 +133,11 @@ EXAMPLES: tuple[tuple[str, str, str, str | None], ...] = (
 @dataclass(frozen=True)
 class SourceCheckOptions:
     """What the source checks may be told. ``glossary`` maps a source term to its required target
-    term (case-insensitive); ``do_not_translate`` terms must appear in the target as written in the
-    source; ``disabled`` rule ids are not emitted."""
+    term, or a tuple of accepted ones (case-insensitive, matched where a word starts);
+    ``do_not_translate`` terms must appear in the target as written in the source; ``disabled``
+    rule ids are not emitted."""
 
-    glossary: Mapping[str, str] = field(default_factory=dict)
+    glossary: Mapping[str, str | tuple[str, ...]] = field(default_factory=dict)
     do_not_translate: Sequence[str] = ()
     disabled: frozenset[str] = frozenset()
     length_long_z: float = 2.5
@@ -728,15 +742,37 @@ def _check_edges(source: str, target: str, source_script: str, out: list[Finding
 # ---------------------------------------------------------------------------------------------
 # glossary
 
+def _has_term(term: str, text: str, whole: bool) -> bool:
+    """``term`` occurs in ``text`` where a word starts, and ends a word too when ``whole`` (else any
+    ending: "file" is in "files"); no boundary is asked for next to a script written without
+    spaces (Chinese, Japanese)."""
+    if not term:
+        return False
+
+    def bound(a: str, b: str) -> bool:
+        return not (a.isalnum() and b.isalnum()) or _script(a) in ("han", "kana") or _script(b) in ("han", "kana")
+
+    at = text.find(term)
+    while at >= 0:
+        end = at + len(term)
+        if bound(text[at - 1] if at else " ", term[0]) and (
+                not whole or bound(term[-1], text[end] if end < len(text) else " ")):
+            return True
+        at = text.find(term, at + 1)
+    return False
+
+
 def _check_glossary(source: str, target: str, options: SourceCheckOptions, out: list[Finding]) -> None:
     fs, ft = source.casefold(), target.casefold()
     for term, required in options.glossary.items():
-        if term.casefold() in fs and required.casefold() not in ft:
+        accepted = (required,) if isinstance(required, str) else tuple(required)
+        if _has_term(term.casefold(), fs, True) and not any(_has_term(r.casefold(), ft, False) for r in accepted):
             start, end = _whole(target)
-            out.append(_finding("source.glossary", f"{term!r} should be translated as {required!r}",
+            wanted = " or ".join(repr(r) for r in accepted)
+            out.append(_finding("source.glossary", f"{term!r} should be translated as {wanted}",
                                 target, start, end))
     for term in options.do_not_translate:
-        if term in source and term not in target:
+        if _has_term(term, source, True) and term not in target:
             start, end = _whole(target)
             out.append(_finding("source.do-not-translate", f"{term!r} must be kept as written",
                                 target, start, end))
@@ -789,24 +825,54 @@ def check_pair(source: str, target: str, *, source_lang: str | None = None, targ
     return out
 
 
-def check_consistency(units: Sequence[tuple[str, str]]) -> list[tuple[int, Finding]]:
+@dataclass(frozen=True)
+class Translation:
+    """One unit for :func:`check_consistency`. ``context`` (msgctxt, resname): the same source in
+    two contexts may be translated two ways ("Open" a file, "Open" as a state). Units of one
+    ``group`` (the plural forms of an entry) are never compared with each other. A unit that is not
+    ``settled`` (fuzzy, needs review) is compared with the settled ones, never the reverse. ``where``
+    names the unit in messages (default "unit N", N counted from 1)."""
+
+    source: str
+    target: str
+    context: object = None  # any hashable: a string, or a tuple of what must match
+    group: object = None
+    settled: bool = True
+    where: str | None = None
+
+
+def check_consistency(units: Sequence[tuple[str, str] | Translation]) -> list[tuple[int, Finding]]:
     """``source.inconsistent`` across the units of one file (or run): one source translated two
-    ways, or two sources translated the same way. Returns (unit index, finding) pairs; the finding
-    is on the later unit's whole target."""
-    by_source: dict[str, tuple[int, str]] = {}
-    by_target: dict[str, tuple[int, str]] = {}
+    ways, or two sources translated the same way. ``units`` are (source, target) pairs or
+    :class:`Translation`s. Returns (unit index, finding) pairs in unit order; the finding is on
+    the later (or the unsettled) unit's whole target."""
+    items = [u if isinstance(u, Translation) else Translation(u[0], u[1], group=i) for i, u in enumerate(units)]
+    by_source: dict[tuple[object, str], tuple[int, str]] = {}
+    by_target: dict[tuple[object, str], tuple[int, str]] = {}
     found: list[tuple[int, Finding]] = []
-    for i, (source, target) in enumerate(units):
-        s, t = " ".join(source.split()), " ".join(target.split())
+
+    def name(i: int) -> str:
+        return items[i].where or f"unit {i + 1}"
+
+    # the settled units in order, then the others against all the settled ones
+    order = [i for i, u in enumerate(items) if u.settled] + [i for i, u in enumerate(items) if not u.settled]
+    for i in order:
+        unit = items[i]
+        s, t = " ".join(unit.source.split()), " ".join(unit.target.split())
         if not s or not t:
             continue
-        start, end = _whole(target)
-        if s in by_source and by_source[s][1] != t:
-            found.append((i, _finding("source.inconsistent", f"unit {by_source[s][0] + 1} translates the same "
-                                      f"source as {by_source[s][1]!r}", target, start, end)))
-        elif t in by_target and by_target[t][1] != s and s.casefold() != by_target[t][1].casefold():
-            found.append((i, _finding("source.inconsistent", f"unit {by_target[t][0] + 1} has the same "
-                                      "translation for a different source", target, start, end)))
-        by_source.setdefault(s, (i, t))
-        by_target.setdefault(t, (i, s))
+        start, end = _whole(unit.target)
+        same_source = by_source.get((unit.context, s))
+        same_target = by_target.get((unit.context, t))
+        if same_source and same_source[1] != t and items[same_source[0]].group != unit.group:
+            found.append((i, _finding("source.inconsistent", f"{name(same_source[0])} translates the same "
+                                      f"source as {same_source[1]!r}", unit.target, start, end)))
+        elif same_target and same_target[1] != s and s.casefold() != same_target[1].casefold() \
+                and items[same_target[0]].group != unit.group:
+            found.append((i, _finding("source.inconsistent", f"{name(same_target[0])} has the same "
+                                      "translation for a different source", unit.target, start, end)))
+        if unit.settled:
+            by_source.setdefault((unit.context, s), (i, t))
+            by_target.setdefault((unit.context, t), (i, s))
+    found.sort(key=lambda pair: pair[0])
     return found

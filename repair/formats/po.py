@@ -15,10 +15,10 @@ class Po(BilingualFormat):
 
         return po.parse(text)
 
-    def splice(self, doc, changes):
+    def splice(self, doc, changes, review=False):
         from ..bilingual import po
 
-        return po.splice(doc, changes)
+        return po.splice(doc, changes, review=review)
 
 
 PO = register(Po("po", "Gettext PO/POT: each translation (msgstr) is checked; the file is rewritten only there.",

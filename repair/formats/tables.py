@@ -20,7 +20,7 @@ class Table(BilingualFormat):
         return tables.parse(text, self.name, source_field=options.source_field or "source",
                             target_field=options.target_field or "target")
 
-    def splice(self, doc, changes):
+    def splice(self, doc, changes, review=False):  # no review flag in this format
         from ..bilingual import tables
 
         return tables.splice(doc, changes)

@@ -15,7 +15,7 @@ class Tmx(BilingualFormat):
 
         return tmx.parse(text)
 
-    def splice(self, doc, changes):
+    def splice(self, doc, changes, review=False):  # no review flag in this format
         from ..bilingual import tmx
 
         return tmx.splice(doc, changes)

@@ -56,6 +56,8 @@ class BilingualFormat(InputFormat):
     def parse(self, text: str, options: Any) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def splice(self, doc: Any, changes: Mapping[str, str]) -> str:  # pragma: no cover
+    def splice(self, doc: Any, changes: Mapping[str, str], review: bool = False) -> str:  # pragma: no cover
+        """The file with the changed targets; ``review``: mark the changed units for review where
+        the format has a way to (formats without one ignore it)."""
         raise NotImplementedError
 

@@ -15,10 +15,10 @@ class Xliff(BilingualFormat):
 
         return xliff.parse(text)
 
-    def splice(self, doc, changes):
+    def splice(self, doc, changes, review=False):
         from ..bilingual import xliff
 
-        return xliff.splice(doc, changes)
+        return xliff.splice(doc, changes, review=review)
 
 
 XLIFF = register(Xliff("xliff", "XLIFF 1.2/2.0: each target is checked, inline codes left alone; "
