@@ -300,3 +300,11 @@ def test_sentence_capitalization_is_on_by_default(harper_check):
     assert [f.text for f in found] == ["the"]
     assert not any(f.rule.endswith("SentenceCapitalization")
                    for f in harper_check.check("The airport closed. It reopened.", Options()))
+
+
+def test_style_preferences_are_quiet_by_default(harper_check):
+    # "ok" for "okay" is a spelling choice (0.10 per 1,000 clean CWEB words, none on MT): quiet
+    found = [f.rule for f in harper_check.check("It is ok to leave the door open after nine.", Options())]
+    assert not [r for r in found if r.endswith("OkToOkay")]
+    everything = HarperCheck("us", quiet_rules=frozenset(), quiet_kinds=frozenset())
+    assert any(f.rule.endswith("OkToOkay") for f in everything.check("It is ok to leave the door open.", Options()))

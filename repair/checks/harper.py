@@ -110,6 +110,7 @@ QUIET_RULES: frozenset[str] = frozenset({
     "CompoundNouns",           # "back yard", "rose bush" (18 / 86)
     "InflectedVerbAfterTo", "MissingTo", "PossessiveYour", "ToTwoToo",
     "UpdatePlaceNames", "WrongNegative",
+    "OkToOkay",                # "ok" is a spelling, not damage: 0.10 per 1,000 CWEB words, none on MT
 })
 QUIET_KINDS: frozenset[str] = frozenset({"Enhancement", "Readability", "Regionalism", "Style", "Redundancy"})
 
