@@ -53,11 +53,13 @@ def _caller_level() -> int:
 def analyse(text: str, options: Options | None = None, **overrides: Any) -> Result:
     """Findings and repaired text for ``text``; ``fix`` and ``check`` are views of this."""
     opts = make_options(options, **overrides)
-    from .bilingual.run import BilingualFormat, analyse as analyse_units
     from .formats import get
+    from .formats.translation import BilingualFormat
 
     fmt = get(opts.input_format)
     if isinstance(fmt, BilingualFormat):  # a translation file: unit by unit (repair.bilingual.run)
+        from .bilingual.run import analyse as analyse_units  # not imported for plain text and Markdown
+
         return analyse_units(text, opts, fmt, checks_for)
     return run(text, opts, checks_for(opts))
 

@@ -37,7 +37,7 @@ import yaml
 
 from .model import Finding, Span
 from .rulekinds import base as _base
-from .rulekinds.base import KINDS, Examples, Facts, Key, Rule, load_words
+from .rulekinds.base import KINDS, Examples, Facts, Key, LazyRegex, Rule, load_words
 
 TIMEOUT_RULE = "internal.rule-timeout"
 # the ids the rule engine emits itself, for `ungarble rules` (repair.checks.rules.catalog)
@@ -70,6 +70,16 @@ RETIRED_KINDS = {
     "duplicate": "duplicate-paragraph, near-duplicate-paragraph, duplicate-block or duplicate-sentence "
                  "(for unit: paragraph with match: exact or near, unit: block, unit: sentence)",
 }
+
+
+@functools.lru_cache(maxsize=64)
+def _is_builtin(folder: Path) -> bool:
+    """Is ``folder`` (a rule file's) inside the built-in packs?"""
+    try:
+        folder.resolve().relative_to(builtin_rules_dir().resolve())
+    except ValueError:
+        return False
+    return True
 
 
 def builtin_rules_dir() -> Path:
@@ -246,10 +256,13 @@ def _convert(name: str, key: Key, value: Any, base: Path, flags: int) -> Any:
     elif t == "regex":
         if not isinstance(value, str):
             raise ValueError(f"{name!r} must be a regular expression (string)")
-        try:
-            value = regex.compile(value, flags)
-        except regex.error as exc:
-            raise ValueError(f"bad regex in {name!r}: {exc}") from None
+        if _is_builtin(base):
+            value = LazyRegex(value, flags)  # compiled on first use; the tests compile every one
+        else:
+            try:
+                value = regex.compile(value, flags)
+            except regex.error as exc:
+                raise ValueError(f"bad regex in {name!r}: {exc}") from None
     elif t == "words":
         value = load_words(value, base)
     elif t == "strlist":

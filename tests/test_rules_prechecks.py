@@ -235,3 +235,43 @@ def test_prefilter_that_never_matches_skips_the_rule(tmp_path):
     # the pattern would time out here, but the prefilter shows it cannot match
     found = para.check("c" * 10 + " " + "b" * 40 + " today.", options)
     assert not [f for f in found if f.rule == TIMEOUT_RULE]
+
+
+def test_builtin_patterns_compile_lazily_and_all_compile():
+    """Built-in rule patterns are compiled on first use (repair.rulekinds.base.LazyRegex); this
+    test is where a broken one is caught, since loading does not compile them."""
+    import dataclasses
+
+    from repair.rulebook import load_rules
+    from repair.rulekinds.base import LazyRegex
+
+    lazy = [getattr(r.params, f.name) for r in load_rules() for f in dataclasses.fields(r.params)
+            if isinstance(getattr(r.params, f.name), LazyRegex)]
+    assert len(lazy) >= 10
+    for pattern in lazy:
+        names = set(pattern.groupindex)  # read before compiling: from the source
+        assert set(pattern.compiled().groupindex) == names, pattern.pattern
+
+
+def test_a_users_pattern_is_still_compiled_at_load(tmp_path):
+    import pytest as _pytest
+
+    from repair.rulebook import RuleFileError, load_rules
+
+    (tmp_path / "r.yaml").write_text('id: mine.bad\nkind: pattern\nmessage: "x"\nseverity: warning\n'
+                                     'safety: flag\npattern: "(unclosed"\nexamples:\n  bad: ["x"]\n'
+                                     '  good: ["y"]\n', encoding="utf-8")
+    with _pytest.raises(RuleFileError, match="bad regex"):
+        load_rules([tmp_path], builtin=False)
+
+
+def test_a_lazy_pattern_pickles():
+    import pickle
+
+    from repair.rulekinds.base import LazyRegex
+
+    p = LazyRegex(r"(?P<w>a+)b", 0)
+    q = pickle.loads(pickle.dumps(p))
+    assert q.search("xaab").group("w") == "aa" and "w" in q.groupindex
+    p.compiled()
+    assert pickle.loads(pickle.dumps(p)).pattern == p.pattern

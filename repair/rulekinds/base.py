@@ -217,6 +217,55 @@ class Rule:
         return Finding(self.id, SOURCE, self.severity, self.render(shown, **extra), span, chunk, fix)
 
 
+_NAMED_GROUP = regex.compile(r"(?<!\\)\(\?P?<([A-Za-z_]\w*)>")
+
+
+class LazyRegex:
+    """A regular expression of a built-in rule, compiled by the ``regex`` module on first use.
+
+    Compiling every pattern of the shipped packs costs a large part of a hook's start-up
+    budget, while most texts reach few of them (``requires`` and prechecks skip the rest).
+    The shipped patterns are compiled and checked by the tests
+    (tests/test_rules_prechecks.py), so loading them need not; a user's pack is compiled at
+    load, where a bad pattern is reported with its file and line. ``pattern`` and
+    ``groupindex``'s names are known without compiling; anything else compiles.
+    """
+
+    __slots__ = ("pattern", "_flags", "_compiled")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self._flags = flags
+        self._compiled: regex.Pattern | None = None
+
+    def compiled(self) -> regex.Pattern:
+        if self._compiled is None:
+            self._compiled = regex.compile(self.pattern, self._flags)
+        return self._compiled
+
+    @property
+    def groupindex(self) -> dict[str, int]:
+        """The named groups (as keys; the numbers only once compiled)."""
+        if self._compiled is not None:
+            return dict(self._compiled.groupindex)
+        return {name: 0 for name in _NAMED_GROUP.findall(self.pattern)}
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)  # pickling and copying look these up before __init__ ran
+        return getattr(self.compiled(), name)
+
+    def __getstate__(self) -> tuple[str, int]:
+        return self.pattern, self._flags
+
+    def __setstate__(self, state: tuple[str, int]) -> None:
+        self.pattern, self._flags = state
+        self._compiled = None
+
+    def __repr__(self) -> str:
+        return f"LazyRegex({self.pattern!r})"
+
+
 def line_anchored(pattern: regex.Pattern) -> bool:
     """Is every match of ``pattern`` at a line start? True for ``(?m)^...`` without a
     top-level alternative (the only form recognised)."""

@@ -34,7 +34,7 @@ from typing import Any
 import regex
 
 from ..model import Finding
-from .base import _MARK_CHARS, WORD, Facts, Rule, RuleSafety, kind, param
+from .base import _MARK_CHARS, WORD, Facts, LazyRegex, Rule, RuleSafety, kind, param
 
 _PREV = regex.compile(r"(" + WORD + r")[ \t\u00a0]*\Z")
 _SENT_START = regex.compile(r"(?:^|[.!?:;][\"'”’)\]]*)\s*\Z")
@@ -144,7 +144,8 @@ class RepetitionRule(Rule):
             raise ValueError("'safe_joiners' needs 'joiners'")
         # the patterns match case-insensitively, as the repeat itself does
         self.params = dataclasses.replace(self.params, **{
-            key: regex.compile(pat.pattern, regex.IGNORECASE)
+            key: (LazyRegex(pat.pattern, regex.IGNORECASE) if isinstance(pat, LazyRegex)
+                  else regex.compile(pat.pattern, regex.IGNORECASE))
             for key in ("allow_pattern", "safe_after_pattern", "never_safe_pattern", "allow_followed_by")
             if (pat := self.p(key)) is not None})
 
