@@ -208,11 +208,6 @@ def foreign_word(word: str) -> str | None:
     return None
 
 
-def is_foreign_word(word: str) -> bool:
-    """Is ``word`` listed in the foreign word list at all (:func:`foreign_word`)?"""
-    return foreign_word(word) is not None
-
-
 def word_count(word: str) -> int:
     """A lower-case word's count in the offline lexicon (0 when it is not listed)."""
     n = _words().get(word)

@@ -62,7 +62,7 @@ def detect(text: str | None) -> str | None:
 
 def english(language: str | None) -> bool:
     """Is a target in this language (None: not known) checked as English?"""
-    return language is None or language.replace("_", "-").lower().split("-")[0] in ("en", "")
+    return language is None or primary(language) in ("en", "")
 
 
 def primary(language: str) -> str:
