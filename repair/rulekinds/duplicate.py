@@ -169,15 +169,26 @@ class _DuplicateRule(Rule):
         return out
 
 
+@dataclass(frozen=True)
+class _CopyParams:
+    """The keys of the kinds that report copies: how long a copy must be to be reported, to be a
+    safe edit, to carry an edit at all."""
+    min_words: int = param("int", default=1)
+    safe_min_words: int = param("int", default=0)
+    edit_min_words: int = param("int", default=0)
+
+
+@dataclass(frozen=True)
+class _ProbeParams(_CopyParams):
+    """... and, for blocks and sentences, how many characters the search for a repeat starts with."""
+    probe_chars: int = param("int", default=24)
+
+
 @kind("duplicate-paragraph")
 class DuplicateParagraphRule(_DuplicateRule):
     SCOPE = "document"
 
-    @dataclass(frozen=True)
-    class Params:
-        min_words: int = param("int", default=1)
-        safe_min_words: int = param("int", default=0)
-        edit_min_words: int = param("int", default=0)
+    Params = _CopyParams
 
     def precheck(self, text: str, facts: Facts) -> bool:
         # an exact copy of a paragraph: the same white-space-collapsed text twice
@@ -295,12 +306,7 @@ class NearDuplicateParagraphRule(_DuplicateRule):
 
 @kind("duplicate-block")
 class DuplicateBlockRule(_DuplicateRule):
-    @dataclass(frozen=True)
-    class Params:
-        min_words: int = param("int", default=1)
-        safe_min_words: int = param("int", default=0)
-        edit_min_words: int = param("int", default=0)
-        probe_chars: int = param("int", default=24)
+    Params = _ProbeParams
 
     def precheck(self, text: str, facts: Facts) -> bool:
         # _block_regions' first step: the probe after some start occurs again
@@ -329,12 +335,7 @@ class DuplicateBlockRule(_DuplicateRule):
 
 @kind("duplicate-sentence")
 class DuplicateSentenceRule(_DuplicateRule):
-    @dataclass(frozen=True)
-    class Params:
-        min_words: int = param("int", default=1)
-        safe_min_words: int = param("int", default=0)
-        edit_min_words: int = param("int", default=0)
-        probe_chars: int = param("int", default=24)
+    Params = _ProbeParams
 
     def precheck(self, text: str, facts: Facts) -> bool:
         # a repeated sentence of >= min_words words: its first words recur after a start
