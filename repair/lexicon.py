@@ -299,13 +299,18 @@ FOREIGN_PHRASES: tuple[str, ...] = (
     "savoir faire", "savoir-faire", "noblesse oblige", "cul-de-sac", "hoi polloi", "alma mater",
     "vis-a-vis", "vis-à-vis", "pro rata", "pro forma", "sui generis", "terra incognita",
 )
-_PHRASE_RE = re.compile(
-    rf"(?<!{LETTER})(?:" + "|".join(
-        r"[ \u00a0-]+".join(re.escape(w).replace("'", "['’]") for w in re.split(r"[ -]", p))
-        for p in sorted(FOREIGN_PHRASES, key=len, reverse=True)
-    ) + rf")(?!{LETTER})",
-    re.IGNORECASE,
-)
+
+
+@functools.cache
+def _phrase_re() -> re.Pattern[str]:
+    """Compiled on first use: most texts never ask (a hook's start-up)."""
+    return re.compile(
+        rf"(?<!{LETTER})(?:" + "|".join(
+            r"[ \u00a0-]+".join(re.escape(w).replace("'", "['’]") for w in re.split(r"[ -]", p))
+            for p in sorted(FOREIGN_PHRASES, key=len, reverse=True)
+        ) + rf")(?!{LETTER})",
+        re.IGNORECASE,
+    )
 
 
 def is_initials(word: str) -> bool:
@@ -317,7 +322,7 @@ def is_initials(word: str) -> bool:
 def in_foreign_phrase(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] lies inside a foreign phrase such as "de facto"."""
     lo = max(0, start - 30)
-    for m in _PHRASE_RE.finditer(text, lo, min(len(text), end + 30)):
+    for m in _phrase_re().finditer(text, lo, min(len(text), end + 30)):
         if m.start() <= start and end <= m.end():
             return True
     return False

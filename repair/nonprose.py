@@ -112,8 +112,18 @@ _TAIL = rf"""| (?P<version>
     | <[A-Za-z][\w\-]*>
   )
 """
-_PATTERN = re.compile(_HEAD + _RELATIVE + _TAIL, re.VERBOSE)
-_NOT_RELATIVE = re.compile(_HEAD + _TAIL, re.VERBOSE)
+
+
+# compiled on first use: plain prose has no hint and never needs them (a hook's start-up)
+@functools.cache
+def _pattern() -> re.Pattern[str]:
+    return re.compile(_HEAD + _RELATIVE + _TAIL, re.VERBOSE)
+
+
+@functools.cache
+def _not_relative() -> re.Pattern[str]:
+    return re.compile(_HEAD + _TAIL, re.VERBOSE)
+
 
 # Something every token holds: one of these characters (checked further in ``_hint``) or a
 # capital after a small letter or digit. The full pattern only runs on the white-space-delimited
@@ -160,12 +170,12 @@ def spans(text: str) -> tuple[Span, ...]:
         # the pattern's look-behinds see the text before ``start``; ``end`` is white space
         pos = start
         while pos < end:
-            m = _PATTERN.search(text, pos, end)
+            m = _pattern().search(text, pos, end)
             if m is None:
                 break
             if m.lastgroup in ("relpath", "winrel") and not _is_relpath(m.group(), m.lastgroup == "winrel"):
                 rejected = m.start()
-                m = _NOT_RELATIVE.match(text, rejected, end)  # "HKEY_LOCAL_MACHINE\\x": the identifier
+                m = _not_relative().match(text, rejected, end)  # "HKEY_LOCAL_MACHINE\\x": the identifier
                 if m is None:
                     pos = rejected + 1
                     continue
@@ -174,7 +184,9 @@ def spans(text: str) -> tuple[Span, ...]:
     return tuple(out)
 
 
-_HAS_EXT = re.compile(rf"\.(?:{_EXT}){_LINE_NO}\Z")
+@functools.cache
+def _has_ext() -> re.Pattern[str]:
+    return re.compile(rf"\.(?:{_EXT}){_LINE_NO}\Z")
 
 
 def _is_relpath(token: str, windows: bool = False) -> bool:
@@ -183,4 +195,4 @@ def _is_relpath(token: str, windows: bool = False) -> bool:
     "and/or", "he/she", "km/h", "1/2" or a stray ``the\\tword`` are not paths."""
     sep = "\\" if windows else "/"
     return (token.count(sep) >= 2 or token.endswith(sep) or (not windows and ("_" in token or "*" in token))
-            or _HAS_EXT.search(token) is not None)
+            or _has_ext().search(token) is not None)
