@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
 
 import regex
-import yaml
 
 from .model import Finding, Span
 from .rulekinds import base as _base
@@ -128,70 +127,13 @@ def _import_kinds() -> None:
 
 
 # --------------------------------------------------------------------------
-# YAML with line numbers
-
-
-if TYPE_CHECKING:
-    _SafeLoader = yaml.SafeLoader
-else:  # libyaml when present: 5x faster start-up
-    _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Loader(_SafeLoader):
-    """A safe loader (never constructs arbitrary objects); nodes keep their line marks."""
+# rule files
 
 
 # Bounds on what a rule file may hold: a rule pack is a few small files, so anything
-# beyond these is a mistake or an attack (a 453-byte alias bomb names 9^9 paths).
+# beyond these is a mistake or an attack (see also repair.ruleyaml's bounds).
 MAX_RULE_FILE_BYTES = 1_000_000
 MAX_PACK_ENTRIES = 10_000        # files and folders visited under one --rules directory
-MAX_DEPTH = 64                   # nesting of mappings and lists in one rule
-MAX_NUMBER_CHARS = 100           # digits of a number (Python refuses ints over 4,300 digits)
-_INT_TAG = "tag:yaml.org,2002:int"
-
-
-def _node_lines(node: yaml.Node, path: tuple, lines: dict, problems: list, file: str,
-                seen: set | None = None) -> bool:
-    """Record the line of every key and item under ``node`` in ``lines`` (keyed by path).
-
-    Each node is visited once: a node met again is a YAML alias, which rule files may
-    not use (following aliases is exponential in the file's size). Returns False when
-    the document must not be built (an alias, nesting too deep, a number too long).
-    """
-    if seen is None:
-        seen = set()
-    line = node.start_mark.line + 1
-    if id(node) in seen:  # the line of the key or item that holds the alias
-        where = next((lines[path[:n]] for n in range(len(path), 0, -1) if path[:n] in lines), line)
-        problems.append(Problem(file, where,
-                                "YAML aliases (*name) are not allowed in rule files; write the value out"))
-        return False
-    seen.add(id(node))
-    if len(path) > MAX_DEPTH:
-        problems.append(Problem(file, line, f"nested deeper than {MAX_DEPTH} levels"))
-        return False
-    lines[path] = line
-    if isinstance(node, yaml.ScalarNode):
-        if node.tag == _INT_TAG and len(node.value) > MAX_NUMBER_CHARS:
-            problems.append(Problem(file, line, f"number too long ({len(node.value)} characters; "
-                                                f"at most {MAX_NUMBER_CHARS})"))
-            return False
-    elif isinstance(node, yaml.MappingNode):
-        keys: set = set()
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            if key in keys:
-                problems.append(Problem(file, key_node.start_mark.line + 1, f"duplicate key {key!r}"))
-            keys.add(key)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            if not _node_lines(value_node, path + (key,), lines, problems, file, seen):
-                return False
-            lines[path + (key,)] = key_node.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            if not _node_lines(item, path + (i,), lines, problems, file, seen):
-                return False
-    return True
 
 
 def _documents(path: Path, problems: list) -> list[tuple[Any, dict]]:
@@ -206,32 +148,35 @@ def _documents(path: Path, problems: list) -> list[tuple[Any, dict]]:
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(file, 0, f"cannot read: {exc}"))
         return []
-    loader = _Loader(stream)
-    docs = []
-    start = len(problems)
-    try:
-        while loader.check_node():
-            node = loader.get_node()
-            if node is None:
-                continue
-            lines: dict = {}
-            if not _node_lines(node, (), lines, problems, file):
-                continue
-            try:
-                data = loader.construct_document(node)
-            except ValueError as exc:  # e.g. a value Python cannot convert; not a YAMLError
-                problems.append(Problem(file, node.start_mark.line + 1, f"bad value: {exc}"))
-                continue
-            docs.append((data, lines))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 0
-        problems.append(Problem(file, line, f"YAML error: {getattr(exc, 'problem', None) or exc}"))
-    finally:
-        loader.dispose()
-    if not docs and len(problems) == start:
+    from .ruleyaml import documents
+
+    found: list[tuple[int, str]] = []
+    docs = documents(stream, found)
+    problems.extend(Problem(file, line, reason) for line, reason in found)
+    if not docs and not found:
         problems.append(Problem(file, 1, "empty rule file: it holds no rule"))
     return docs
+
+
+def _builtin_documents(directory: Path, paths: list[Path], problems: list) -> dict[Path, list] | None:
+    """The built-in packs' documents, from :mod:`repair.rulecache` when it holds these very
+    files (else parsed, and kept there when they parse cleanly). None when a file cannot be
+    read: the caller reads them one by one and reports it."""
+    from . import rulecache
+
+    try:
+        files = [(path.relative_to(directory).as_posix(), path.read_bytes()) for path in paths]
+    except (OSError, ValueError):
+        return None
+    key = rulecache.key(files)
+    cached = rulecache.load(key)
+    if cached is not None and set(cached) == {name for name, _ in files}:
+        return {path: cached[name] for path, (name, _) in zip(paths, files)}
+    start = len(problems)
+    parsed = {path: _documents(path, problems) for path in paths}
+    if len(problems) == start:
+        rulecache.store(key, {name: parsed[path] for path, (name, _) in zip(paths, files)})
+    return parsed
 
 
 # --------------------------------------------------------------------------
@@ -446,8 +391,9 @@ def load_rules(dirs: Iterable[str | Path] = (), builtin: bool = True) -> list[Ru
         except RuleFileError as exc:
             problems.extend(exc.problems)
             continue
+        parsed = _builtin_documents(directory, paths, problems) if builtin and directory is directories[0] else None
         for path in paths:
-            for data, lines in _documents(path, problems):
+            for data, lines in (parsed[path] if parsed is not None else _documents(path, problems)):
                 rule = _build(data, lines, path, problems)
                 if rule is None:
                     continue

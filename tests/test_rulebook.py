@@ -234,17 +234,17 @@ def _bomb(levels: int, width: int) -> str:
 
 
 def test_a_yaml_alias_bomb_is_refused_without_following_the_aliases(tmp_path, monkeypatch):
-    import repair.rulebook as rulebook
+    import repair.ruleyaml as ruleyaml
 
     calls = 0
-    walk = rulebook._node_lines
+    walk = ruleyaml._node_lines
 
     def counting(*args, **kwargs):
         nonlocal calls
         calls += 1
         return walk(*args, **kwargs)
 
-    monkeypatch.setattr(rulebook, "_node_lines", counting)
+    monkeypatch.setattr(ruleyaml, "_node_lines", counting)
     path = write(tmp_path, "bomb.yaml", _bomb(6, 6))   # 6^5 = 7,776 paths to the innermost list
     problems, message = problems_of(tmp_path)
     assert calls < 100                                  # each node once, not each path
