@@ -109,7 +109,7 @@ WEIGHTS = {
     "foreign_word": 3.0,     # a common word of another language, never in English ("cosecha")
     "foreign_word_mid": 2.5,   # ... that English writes now and then, at a tenth of the usual
                                # margin or less ("chiesa", "lavoro", "coche")
-    "foreign_word_weak": 1.5,  # ... that English writes now and then ("nouvelle", "savoir")
+    "foreign_word_weak": 2.0,  # ... that English writes now and then ("nouvelle", "savoir")
 }
 VERY_FOREIGN_SHAPE = 0.3
 ENGLISH_ENDINGS = tuple(sorted(set("""
@@ -419,6 +419,12 @@ def _ending(f: str) -> str | None:
     return None
 
 
+# reasons from the foreign word list: a word on it at these tiers is not a typo of an English
+# word ("salaires" is one slip from "salaries"), since English web text, typos and all, writes
+# it less than once in 100 million words; a weak one may be ("sperma", "problema")
+_LISTED = frozenset(("foreign_word", "foreign_word_mid"))
+
+
 def _listed_abroad(word: str) -> bool:
     """A lower-case word the lexicon knows only with its accents folded or as a derivation
     ("légumes" as "legumes", "voitures" from "voiture"), that another language writes far more
@@ -427,7 +433,9 @@ def _listed_abroad(word: str) -> bool:
     the word it derives from is on the list too ("voitures" of "voiture", not "conserver" of
     "conserve")."""
     low = word.casefold()
-    if not word[0].islower() or word_count(low):
+    if not word[0].islower():
+        return False
+    if word_count(low):
         return False
     tier = foreign_word(low)
     if tier == "strong":
@@ -548,7 +556,7 @@ def candidates(text: str, names=None, floor: float | None = None) -> list[Candid
         if _next_to_unknown(text, start, end, unknown_ends, starts):
             extra.append("phrase")
         cand = _score(text, start, end, word, None, extra)
-        if (floor is None or cand.score >= floor) and "foreign_word" not in cand.reasons and _typo_shaped(word):
+        if (floor is None or cand.score >= floor) and not _LISTED.intersection(cand.reasons) and _typo_shaped(word):
             cand = _score(text, start, end, word, None, extra + ["typo"])
         if word[0].isupper() and (floor is None or cand.score >= floor):
             if names is None:

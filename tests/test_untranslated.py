@@ -188,6 +188,8 @@ def test_foreign_word_tiers():
     ("Residents protested against the scumpirea of electricity.", "scumpirea"),
     # Russian left in Latin letters
     ("The workers were paid their zarplata late again this month.", "zarplata"),
+    # English writes it now and then ("weak"), another language 300 times as often
+    ("The police arrested two ladrones near the station.", "ladrones"),
 ])
 def test_frequency_abroad_finds_words_english_looks_like(text, word):
     assert [c.word for c in untranslated.flagged(text)] == [word]

@@ -14,7 +14,7 @@ The engine builds the (backreferencing) regex from data; rule authors give:
   ("What it is is ..." but not "The museum is is closed"): such a repeat is left alone when
   ``context_allow`` (a regex) finds a match in its sentence before it;
 - ``emphasis_tags`` (Penn tags, read by :mod:`repair.tagger` on the sentence): a one-word unit
-  the tagger tags so ("VBD", "VBN") whose last copy is not followed by an object (a token
+  joined by "and" that the tagger tags so ("VBD", "VBN") whose last copy is not followed by an object (a token
   tagged as one of ``object_tags``, default determiners, pronouns, nouns, numbers and
   adjectives) is narrative emphasis and left alone: "He laughed and laughed.", "She waited and
   waited for a letter", but not "Officials debated and debated the budget";
@@ -247,8 +247,12 @@ class RepetitionRule(Rule):
         return False
 
     def _emphasis(self, text: str, m: regex.Match) -> bool:
-        """Is the one-word repeat a past form (``emphasis_tags``) with no object after it?"""
+        """Is the one-word repeat a past form (``emphasis_tags``) joined by "and" with no object
+        after it? ("stolen or stolen" is never emphasis)"""
         from .. import tagger
+
+        if any(j.casefold() != "and" for j in m.captures("joiner")):
+            return False
 
         for sent in tagger.sentence_spans(text):
             if sent.start <= m.start() and m.end() <= sent.end:
