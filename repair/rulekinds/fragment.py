@@ -102,8 +102,8 @@ class FragmentRule(Rule):
         lemma table and confirmed by its tag in a passive frame (see the module doc)."""
         if not self.p("tagger_participles") or len(w) < 4 or not w.isascii() or not w.isalpha():
             return False
-        if w.endswith("ed"):
-            return False  # regular forms are lexicon_verbs' ("Overpriced." is a verdict)
+        if w.endswith(("ed", "s", "ing")):
+            return False  # regular forms are lexicon_verbs' ("Overpriced." is a verdict); "Works."
         from .. import tagger
 
         if tagger.known(w, "NOUN") or tagger.known(w, "VERB") or tagger.known(w, "ADJ"):

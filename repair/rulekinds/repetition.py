@@ -14,7 +14,7 @@ The engine builds the (backreferencing) regex from data; rule authors give:
   ("What it is is ..." but not "The museum is is closed"): such a repeat is left alone when
   ``context_allow`` (a regex) finds a match in its sentence before it;
 - ``emphasis_tags`` (Penn tags, read by :mod:`repair.tagger` on the sentence): a one-word unit
-  joined by "and" that the tagger tags so ("VBD", "VBN") whose last copy is not followed by an object (a token
+  joined by "and" that the tagger tags so ("VBD") whose last copy is not followed by an object (a token
   tagged as one of ``object_tags``, default determiners, pronouns, nouns, numbers and
   adjectives) is narrative emphasis and left alone: "He laughed and laughed.", "She waited and
   waited for a letter", but not "Officials debated and debated the budget";
