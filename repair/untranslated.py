@@ -648,3 +648,16 @@ def flagged(text: str) -> list[Candidate]:
     """The candidates that reach a severity."""
     cands = candidates(text)
     return [c for c in cands if c.severity is not None]
+
+
+def not_a_misspelling(word: str, text: str, start: int, end: int) -> str | None:
+    """Why a spelling checker's finding on ``text[start:end]`` is not an English misspelling,
+    or None: a capitalised word with a letter of another alphabet is a name ("Łukasz",
+    "Jiří", "Ştefan": no English misspelling has "ł" or "ř"), and a word of the foreign word list
+    inside quotation marks is a quoted title or phrase ("“Cien años de soledad”"), which this
+    rule leaves alone too."""
+    if word[:1].isupper() and any(c in STRONG_LETTERS for c in word):
+        return "a name in another alphabet"
+    if _quoted(text, start, end) and foreign_word(word) is not None:
+        return "a quoted foreign title or phrase"
+    return None

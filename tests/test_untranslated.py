@@ -220,3 +220,15 @@ def test_a_common_word_of_another_language_is_untranslated(text, word):
 ])
 def test_loanwords_and_latin_plurals_are_not_untranslated(text):
     assert untranslated.flagged(text) == []
+
+
+@pytest.mark.parametrize("text, word, why", [
+    ("Łukasz Piszczek and Jiří Novák signed for the club.", "Łukasz", "a name in another alphabet"),
+    ("She was reading “Cien años de soledad” on the train.", "años", "a quoted foreign title or phrase"),
+    ("She was reading Cien años de soledad on the train.", "años", None),   # not quoted
+    ("The bugetul was approved.", "bugetul", None),                          # lower case, not quoted
+])
+def test_spelling_findings_that_are_not_english_misspellings(text, word, why):
+    """Harper's spelling findings are dropped on these (repair/checks/harper.py, _false_alarm)."""
+    start = text.index(word)
+    assert untranslated.not_a_misspelling(word, text, start, start + len(word)) == why
