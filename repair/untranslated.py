@@ -107,7 +107,9 @@ WEIGHTS = {
     "english_ending": -1.5,  # an English suffix: "-ation", "-ous", "-ness", "-ize", "-ish" ...
     "english_prefix": -1.0,  # a learned prefix: "hyper-", "nano-", "ethno-" ...
     "foreign_word": 3.0,     # a common word of another language, never in English ("cosecha")
-    "foreign_word_weak": 1.5,  # ... that English writes now and then ("nouvelle", "savoir")
+    "foreign_word_mid": 2.5,   # ... that English writes now and then, at a tenth of the usual
+                               # margin or less ("chiesa", "lavoro", "coche")
+    "foreign_word_weak": 2.0,  # ... that English writes now and then ("nouvelle", "savoir")
 }
 VERY_FOREIGN_SHAPE = 0.3
 ENGLISH_ENDINGS = tuple(sorted(set("""
@@ -187,9 +189,13 @@ def _foreign_words() -> bytes:
 
 def foreign_word(word: str) -> str | None:
     """Is ``word`` common in another language and rare in English? "strong" when English
-    practically never writes it ("cosecha", "spitalului"), "weak" when it does now and then
-    ("nouvelle", "savoir"), None when it is not listed. A binary search over the sorted lines of
-    the list (a line is the word, or the word, a tab and "w"; byte order is the sort order)."""
+    practically never writes it ("cosecha", "spitalului", "zarplata"), "mid" when it does now and
+    then (less than once in 100 million words) and the other language a thousand times as often
+    ("lavoro", "coche", "église"), "mid-often" the same when English writes it more often ("chiesa",
+    "déjà", "très": French loans keep their accents), "weak" when English
+    writes it now and then ("nouvelle", "savoir"), None when it is not listed. A binary search
+    over the sorted lines of the list (a line is the word, or the word, a tab and "m" or "w"; byte
+    order is the sort order)."""
     data = _foreign_words()
     key = word.casefold().encode("utf-8")
     lo, hi = 0, len(data)  # invariant: every line starting before lo sorts below key
@@ -200,7 +206,7 @@ def foreign_word(word: str) -> str | None:
         end = len(data) if end < 0 else end
         line, _, mark = data[start:end].partition(b"\t")
         if line == key:
-            return "weak" if mark else "strong"
+            return {b"": "strong", b"m": "mid", b"n": "mid-often"}.get(mark, "weak")
         if line < key:
             lo = end + 1
         else:
@@ -284,7 +290,9 @@ _EN_SUFFIXES = (("nesses", ("",)), ("ness", ("",)), ("ists", ("ist", "", "e")), 
                 ("like", ("",)), ("wise", ("",)), ("es", ("", "e")), ("s", ("",)), ("ed", ("", "e")),
                 ("ing", ("", "e")), ("er", ("", "e")), ("ers", ("", "e")), ("est", ("", "e")),
                 ("able", ("", "e")), ("ment", ("",)), ("ments", ("",)), ("ian", ("", "y", "ia", "a")),
-                ("ians", ("", "y", "ia", "a")), ("ese", ("", "a")), ("an", ("a", "")), ("ans", ("a", "")))
+                ("ians", ("", "y", "ia", "a")), ("ese", ("", "a")), ("an", ("a", "")), ("ans", ("a", "")),
+                # Latin and Greek plurals: "podia", "strata", "formulae", "stimuli", "indices", "criteria"
+                ("a", ("um", "on")), ("ae", ("a",)), ("i", ("us",)), ("ices", ("ex", "ix")))
 _EN_PREFIXES = ("un", "re", "non", "pre", "anti", "over", "under", "mis", "dis", "sub", "inter", "multi",
                 "semi", "counter", "out", "super", "co", "de", "post", "pro", "trans", "ultra", "micro",
                 "mega", "neo", "pseudo", "proto", "mid", "cyber", "bio", "geo", "eco", "auto")
@@ -398,7 +406,7 @@ def _line_words(text: str, start: int) -> int:
 
 # Romanian endings that survive when machine translation drops the diacritics ("biserica",
 # "aprobat", "dinastii"), as patterns on the folded word
-_BARE_ENDINGS = re.compile(r"(?:ica|ului|ata|[bcdfgmnprtv]ul|[^aeiou]ei|[^aeiou]ii|[bcdfgmnprtv]at)$")
+_BARE_ENDINGS = re.compile(r"(?:ica|ului|ata|[aeiu]rea|[bcdfgmnprtv]ul|[^aeiou]ei|[^aeiou]ii|[bcdfgmnprtv]at)$")
 
 
 def _ending(f: str) -> str | None:
@@ -409,6 +417,35 @@ def _ending(f: str) -> str | None:
     if m is not None and m.start() >= 3:
         return m.group()
     return None
+
+
+# reasons from the foreign word list: a word on it at these tiers is not a typo of an English
+# word ("salaires" is one slip from "salaries"), since English web text, typos and all, writes
+# it less than once in 100 million words; a weak one may be ("sperma", "problema")
+_LISTED = frozenset(("foreign_word", "foreign_word_mid"))
+
+
+def _listed_abroad(word: str) -> bool:
+    """A lower-case word the lexicon knows only with its accents folded or as a derivation
+    ("légumes" as "legumes", "voitures" from "voiture"), that another language writes far more
+    often than English: the exact form is not English. A word English writes now and then
+    ("mid" on the list) counts only when the lexicon lists neither it nor its folded form and
+    the word it derives from is on the list too ("voitures" of "voiture", not "conserver" of
+    "conserve")."""
+    low = word.casefold()
+    if not word[0].islower():
+        return False
+    if word_count(low):
+        return False
+    tier = foreign_word(low)
+    if tier == "strong":
+        return True
+    if tier != "mid" or word_count(_fold(low)):
+        return False
+    from .lexicon import stem_candidates
+
+    stems = [c for cands in stem_candidates(low, _EN_SUFFIXES) for c in cands if word_count(c)]
+    return bool(stems) and all(foreign_word(c) is not None for c in stems)
 
 
 def _known_stem(f: str) -> str | None:
@@ -487,7 +524,7 @@ def candidates(text: str, names=None, floor: float | None = None) -> list[Candid
         word = m.group()
         if len(word) < MIN_LETTERS or word.lower() in table:
             continue  # the common case: a listed word
-        if not _shape_ok(word) or is_known(word):
+        if not _shape_ok(word) or (is_known(word) and not _listed_abroad(word)):
             continue
         start, end = m.start(), m.end()
         unknown_ends[start] = end
@@ -519,7 +556,7 @@ def candidates(text: str, names=None, floor: float | None = None) -> list[Candid
         if _next_to_unknown(text, start, end, unknown_ends, starts):
             extra.append("phrase")
         cand = _score(text, start, end, word, None, extra)
-        if (floor is None or cand.score >= floor) and _typo_shaped(word):
+        if (floor is None or cand.score >= floor) and not _LISTED.intersection(cand.reasons) and _typo_shaped(word):
             cand = _score(text, start, end, word, None, extra + ["typo"])
         if word[0].isupper() and (floor is None or cand.score >= floor):
             if names is None:
@@ -579,12 +616,20 @@ def _score(text: str, start: int, end: int, word: str, names, extra=()) -> Candi
     elif sh <= ENGLISH_SHAPE:
         reasons.append("english_shape")
     tier = foreign_word(word) if word[0].islower() else None
+    if tier == "mid-often":
+        # English writes it more than once in 100 million words: "déjà", "très", "podia",
+        # "savoir" (loans, Latin plurals, quotations): as weak as the rest
+        tier = "weak"
     if tier == "weak" and "french_letter" in reasons:
         tier = None  # "déjà", "entrée", "première": English keeps these accents
     if tier is not None:
         # names are the capitalised ones: they are left to the other signals
-        reasons.append("foreign_word" if tier == "strong" else "foreign_word_weak")
-    if "ending" not in reasons and "known_stem" not in reasons:
+        reasons.append({"strong": "foreign_word", "mid": "foreign_word_mid"}.get(tier, "foreign_word_weak"))
+    if tier in ("strong", "mid"):
+        # the word's frequencies in English and abroad say more than its letters: an English
+        # look ("salaires", "coche") or ending ("église") is no evidence against it
+        reasons[:] = [r for r in reasons if r != "english_shape"]
+    elif "ending" not in reasons and "known_stem" not in reasons:
         if any(f.endswith(e) and len(f) - len(e) >= 3 for e in ENGLISH_ENDINGS):
             reasons.append("english_ending")
         if any(f.startswith(p) and len(f) - len(p) >= 4 for p in ENGLISH_PREFIXES):
@@ -603,3 +648,16 @@ def flagged(text: str) -> list[Candidate]:
     """The candidates that reach a severity."""
     cands = candidates(text)
     return [c for c in cands if c.severity is not None]
+
+
+def not_a_misspelling(word: str, text: str, start: int, end: int) -> str | None:
+    """Why a spelling checker's finding on ``text[start:end]`` is not an English misspelling,
+    or None: a capitalised word with a letter of another alphabet is a name ("Łukasz",
+    "Jiří", "Ştefan": no English misspelling has "ł" or "ř"), and a word of the foreign word list
+    inside quotation marks is a quoted title or phrase ("“Cien años de soledad”"), which this
+    rule leaves alone too."""
+    if word[:1].isupper() and any(c in STRONG_LETTERS for c in word):
+        return "a name in another alphabet"
+    if _quoted(text, start, end) and foreign_word(word) is not None:
+        return "a quoted foreign title or phrase"
+    return None

@@ -362,6 +362,11 @@ def _false_alarm(text: str, rule: str, lint: Any) -> bool:
     word = text[start:end]
     if rule == "SpellCheck" and cut_by_ellipsis(text, start, end):
         return True
+    if rule == "SpellCheck":
+        from .. import untranslated
+
+        if untranslated.not_a_misspelling(word, text, start, end):
+            return True  # a name in another alphabet ("Łukasz"), a quoted foreign title
     if rule == "SplitWords":
         # "paragliders", "printmakers": a real word Harper's dictionary lacks, not two run
         # together. Kept: a split into a common pair ("thesame" -> "the same").

@@ -11,8 +11,17 @@ for "stopped", "carry" for "carried" -- is a word at least that common in the of
 English lexicon of :mod:`repair.lexicon` is taken too, so "Finished." needs no list entry;
 the word itself must be in the list, and names the list holds ("Ahmed") belong in ``allow``),
 ``prefixes`` (``re``: a word that is one of them before a word the rule takes, "Reopened.",
-"Rebuilt.", is taken too, unless that word is allowed). Flag only: the fix
-(drop the word or join it to its sentence) needs a human.
+"Rebuilt.", is taken too, unless that word is allowed), ``irregular_prefixes`` (prefixes
+taken only before an irregular participle, from the word list or the tagger: "Withheld.",
+"Overthrown.", not "Overpriced.") and ``tagger_participles`` (irregular participles outside the
+list, found with the part-of-speech layer of :mod:`repair.tagger`: a form that ends like a past
+participle, "-en", "-n" or "-t", of a verb the treebank knows ("beaten" of "beat", "forgiven" of
+"forgive", "thrown" of "throw", "burnt" of "burn"), or that the treebank's lemma table gives as a
+past form of a verb ("frozen" -> "freeze"), which the tagger also tags as a past participle in a
+passive frame ("It was WORD by them."); a word the treebank has as a noun ("heaven", "joint"),
+an adjective ("broken", "frozen": a state, as a reply) or a base verb ("listen", "darken") is not
+taken). Flag only: the fix (drop the word or join it
+to its sentence) needs a human.
 """
 from __future__ import annotations
 
@@ -48,6 +57,8 @@ class FragmentRule(Rule):
         after_sentence: bool = param("bool", default=True)
         lexicon_verbs: int = param("int", default=0)
         prefixes: tuple[str, ...] = param("words", default=())
+        irregular_prefixes: tuple[str, ...] = param("words", default=())
+        tagger_participles: bool = param("bool", default=False)
 
     def setup(self) -> None:
         if not self.p("words") and self.p("word_pattern") is None:
@@ -55,6 +66,7 @@ class FragmentRule(Rule):
         self._words = frozenset(w.casefold() for w in self.p("words"))
         self._allow = frozenset(w.casefold() for w in self.p("allow"))
         self._prefixes = tuple(w.casefold() for w in self.p("prefixes"))
+        self._irregular_prefixes = tuple(w.casefold() for w in self.p("irregular_prefixes"))
         if self.safety != "flag":
             raise ValueError("fragment rules are flag-only (safety: flag)")
 
@@ -69,13 +81,51 @@ class FragmentRule(Rule):
             return True
         if self._lexicon_participle(w):
             return True
+        if self._tagged_participle(w):
+            return True
         # "Reopened.", "Rebuilt.": a prefix before a verb form the rule takes
         for prefix in self._prefixes:
             rest = w[len(prefix):]
             if w.startswith(prefix) and len(rest) >= 4 and rest not in self._allow:
-                if rest in self._words or self._lexicon_participle(rest):
+                if rest in self._words or self._lexicon_participle(rest) or self._tagged_participle(rest):
+                    return True
+        # "Withheld.", "Overthrown.": only irregular forms ("Overpriced." is a verdict)
+        for prefix in self._irregular_prefixes:
+            rest = w[len(prefix):]
+            if w.startswith(prefix) and len(rest) >= 3 and rest not in self._allow:
+                if rest in self._words or self._tagged_participle(rest):
                     return True
         return False
+
+    def _tagged_participle(self, w: str) -> bool:
+        """An irregular past participle outside the word list, told by the tagger's lexicon and
+        lemma table and confirmed by its tag in a passive frame (see the module doc)."""
+        if not self.p("tagger_participles") or len(w) < 4 or not w.isascii() or not w.isalpha():
+            return False
+        if w.endswith(("ed", "s", "ing")):
+            return False  # regular forms are lexicon_verbs' ("Overpriced." is a verdict); "Works."
+        from .. import tagger
+
+        if tagger.known(w, "NOUN") or tagger.known(w, "VERB") or tagger.known(w, "ADJ"):
+            # "heaven", "joint"; a base form: "listen", "darken"; a state the treebank writes
+            # as an adjective, a reply in narrative: "Broken.", "Frozen."
+            return False
+        stems = []
+        if w.endswith("en"):
+            stems += [w[:-2], w[:-1]]                     # beaten, given
+            if len(w) > 5 and w[-3] == w[-4]:
+                stems.append(w[:-3] + "e")                # bitten -> bite
+        elif w.endswith("n"):
+            stems.append(w[:-1])                          # thrown, grown, drawn
+        elif w.endswith("t"):
+            stems.append(w[:-1])                          # burnt, dealt, leapt
+        if not any(len(s) >= 3 and tagger.known(s, "VERB") for s in stems):
+            stems = []
+        frame = tagger.tag(["It", "was", w, "by", "them", "."])[2]
+        if frame.xpos != "VBN":
+            return False
+        # the treebank's lemma of the form, when it has one ("frozen" -> "freeze")
+        return bool(stems) or (frame.lemma != w and tagger.known(frame.lemma, "VERB"))
 
     def _lexicon_participle(self, w: str) -> bool:
         least = self.p("lexicon_verbs")

@@ -10,6 +10,14 @@ The engine builds the (backreferencing) regex from data; rule authors give:
   ("might or might not");
 - ``allow``: units that are legitimate repeats ("had", "that", "more") or whole
   repeats ("pago pago"), and ``allow_pattern`` (regex the unit must not fully match);
+- ``context_units`` with ``context_allow``: units that are legitimate only in some sentences
+  ("What it is is ..." but not "The museum is is closed"): such a repeat is left alone when
+  ``context_allow`` (a regex) finds a match in its sentence before it;
+- ``emphasis_tags`` (Penn tags, read by :mod:`repair.tagger` on the sentence): a one-word unit
+  joined by "and" that the tagger tags so ("VBD") whose last copy is not followed by an object (a token
+  tagged as one of ``object_tags``, default determiners, pronouns, nouns, numbers and
+  adjectives) is narrative emphasis and left alone: "He laughed and laughed.", "She waited and
+  waited for a letter", but not "Officials debated and debated the budget";
 - the narrow safe form: ``safe_units`` (the unit is one of these words),
   ``safe_min_words`` (the unit has at least this many words), ``safe_after`` /
   ``safe_after_pattern`` (the word before the first copy; an entry "might or"
@@ -78,6 +86,11 @@ class RepetitionRule(Rule):
         never_safe_pattern: Any = param("regex")
         allow_followed_by: Any = param("regex")
         requires: tuple[str, ...] = param("strlist", default=())
+        context_units: tuple[str, ...] = param("words", default=())
+        emphasis_tags: tuple[str, ...] = param("strlist", default=())
+        object_tags: tuple[str, ...] = param("strlist", default=(
+            "DT", "PDT", "PRP", "PRP$", "NN", "NNS", "NNP", "NNPS", "CD", "JJ", "JJR", "JJS", "WP", "EX"))
+        context_allow: Any = param("regex")
 
     def setup(self) -> None:
         lo, hi = self.p("min_words"), self.p("max_words")
@@ -104,6 +117,9 @@ class RepetitionRule(Rule):
         self._norm = norm
         self._allow = frozenset(norm(a) for a in self.p("allow"))
         self._safe_units = frozenset(norm(a) for a in self.p("safe_units"))
+        self._context_units = frozenset(norm(a) for a in self.p("context_units"))
+        if self._context_units and self.p("context_allow") is None:
+            raise ValueError("'context_units' needs 'context_allow'")
         self._safe_after: dict[str, frozenset | None] = {}
         for entry in self.p("safe_after"):
             word, _, joiner = norm(entry).partition(" ")
@@ -230,6 +246,40 @@ class RepetitionRule(Rule):
                 i = diff.find(run, i + 1)
         return False
 
+    def _emphasis(self, text: str, m: regex.Match) -> bool:
+        """Is the one-word repeat a past form (``emphasis_tags``) joined by "and" with no object
+        after it? ("stolen or stolen" is never emphasis)"""
+        from .. import tagger
+
+        if any(j.casefold() != "and" for j in m.captures("joiner")):
+            return False
+
+        for sent in tagger.sentence_spans(text):
+            if sent.start <= m.start() and m.end() <= sent.end:
+                break
+        else:
+            return False
+        chunk = text[sent.start:sent.end]
+        spans = tagger.token_offsets(chunk, type(sent)(0, len(chunk)))
+        words = tuple(chunk[a:b] for a, b in spans)
+        tags = tagger.tag_words(words)
+        first = last = None
+        for i, (a, b) in enumerate(spans):
+            if a + sent.start == m.start():
+                first = i
+            if b + sent.start == m.end():
+                last = i
+        if first is None or last is None:
+            return False
+        if tags[first].xpos not in self.p("emphasis_tags") or tags[last].xpos not in self.p("emphasis_tags"):
+            return False
+        return last + 1 >= len(tags) or tags[last + 1].xpos not in self.p("object_tags")
+
+    def _context_allows(self, text: str, start: int) -> bool:
+        """Does ``context_allow`` match in the sentence before ``start``?"""
+        a = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+        return self.p("context_allow").search(text, a, start) is not None
+
     def _unit_allowed(self, unit: str) -> bool:
         """Is a normalised unit (case-folded words joined by one space) allowed on its own?"""
         if unit in self._allow:
@@ -248,6 +298,10 @@ class RepetitionRule(Rule):
             if max_copies and n > max_copies:
                 continue
             if self.allowed(unit, m.group()):
+                continue
+            if self._norm(unit) in self._context_units and self._context_allows(text, m.start()):
+                continue
+            if self.p("emphasis_tags") and " " not in unit.strip() and self._emphasis(text, m):
                 continue
             follow = self.p("allow_followed_by")
             if follow is not None and follow.match(text, m.end()):
