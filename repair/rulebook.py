@@ -159,23 +159,23 @@ def _documents(path: Path, problems: list) -> list[tuple[Any, dict]]:
 
 
 def _builtin_documents(directory: Path, paths: list[Path], problems: list) -> dict[Path, list] | None:
-    """The built-in packs' documents, from :mod:`repair.rulecache` when it holds these very
+    """The built-in packs' documents, from :mod:`repair.cache` when it holds these very
     files (else parsed, and kept there when they parse cleanly). None when a file cannot be
     read: the caller reads them one by one and reports it."""
-    from . import rulecache
+    from . import cache
 
     try:
         files = [(path.relative_to(directory).as_posix(), path.read_bytes()) for path in paths]
     except (OSError, ValueError):
         return None
-    key = rulecache.key(files)
-    cached = rulecache.load(key)
+    key = cache.key(files)
+    cached = cache.load(key)
     if cached is not None and set(cached) == {name for name, _ in files}:
         return {path: cached[name] for path, (name, _) in zip(paths, files)}
     start = len(problems)
     parsed = {path: _documents(path, problems) for path in paths}
     if len(problems) == start:
-        rulecache.store(key, {name: parsed[path] for path, (name, _) in zip(paths, files)})
+        cache.store(key, {name: parsed[path] for path, (name, _) in zip(paths, files)})
     return parsed
 
 

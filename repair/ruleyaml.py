@@ -3,7 +3,7 @@ a line), and bounded: no aliases (an alias bomb names 9^9 paths in 453 bytes), n
 ``MAX_DEPTH`` deep, numbers at most ``MAX_NUMBER_CHARS`` digits.
 
 Imported only when a rule file is parsed: a run whose built-in packs come from
-:mod:`repair.rulecache` never imports PyYAML.
+:mod:`repair.cache` never imports PyYAML.
 """
 from __future__ import annotations
 

@@ -39,7 +39,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("basics", ("repair.options", "repair.decode", "repair.edits", "repair.nonprose",
                 "repair.terminal", "repair.output", "repair.wordlists", "repair.lexicon",
                 "repair.markdown", "repair.suppress", "repair.formats", "repair.formats.*",
-                "repair.files", "repair.gitdiff", "repair.chunkstate", "repair.rulecache", "repair.ruleyaml",
+                "repair.files", "repair.gitdiff", "repair.chunkstate", "repair.cache", "repair.ruleyaml",
                 # translation-file parsers (units and splicing): bytes in, units out
                 "repair.bilingual", "repair.bilingual.units", "repair.bilingual._xml", "repair.bilingual.po",
                 "repair.bilingual.xliff", "repair.bilingual.tmx", "repair.bilingual.tables",

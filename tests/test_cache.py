@@ -1,4 +1,4 @@
-"""The built-in rules' parse cache (repair.rulecache): a hit skips YAML, a changed file is
+"""The built-in rules' parse cache (repair.cache): a hit skips YAML, a changed file is
 parsed again, a bad or unwritable cache is ignored, and the rules are the same either way."""
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import repair.rulebook as rulebook
-import repair.rulecache as rulecache
+import repair.cache as rulecache
 import repair.ruleyaml as ruleyaml
 
 
