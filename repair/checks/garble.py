@@ -131,14 +131,27 @@ def unit_source(options: Options) -> WithSource | None:
     unit = _current_unit.get()
     if unit is None or getattr(unit, "source", None) is None:
         return None
-    from ..bilingual.language import english
-    from ..bilingual.run import source_language, target_language
-    from ..report.metrics import _blank_codes, _flat
+    from ..bilingual.language import detect, english
 
-    language = source_language(unit, options)
-    if not english(target_language(unit, options)) or (language and english(language)):
+    # as repair.bilingual.run has them: the option's language, else the file's (else the source's script)
+    language = options.source_language or unit.source_language or detect(unit.source)
+    if not english(options.target_language or unit.target_language) or (language and english(language)):
         return None
     return _with_source(_flat(_blank_codes(unit.source)), _flat(_blank_codes(unit.prose())), language)
+
+
+def _blank_codes(text: str) -> str:
+    """Placeholders and inline codes blanked out to spaces (markup is not words; as
+    ``repair.report.metrics`` scores a unit)."""
+    from .source import _placeholders
+
+    for m in _placeholders(text):
+        text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    return text
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
 
 
 def sentence_score(sentence: str) -> float:
