@@ -152,3 +152,119 @@ def test_article_shapes_of_translation_from_languages_without_articles():
             ys = model.numeric[name]["y"]
             assert ys == sorted(ys)
     assert set(model.numeric) & {"the_rate", "of_chain", "short_no_name"}
+
+
+# --- with a source (a translation unit): the source-aware score and its own thresholds -----------
+
+RO_SOURCE = "Trenul pleacă la ora opt dimineața, iar pasagerii urcă în primele vagoane."
+# garbled next to its source: far longer than a Romanian sentence of this length predicts, with
+# numbers the source lacks; on its own it reads as merely clumsy English
+RO_TARGET = ("The train of the train leaves at the eight of the morning, and the passengers of the train "
+             "climb the first of the wagons of the train.")
+
+
+def po_text(source: str, target: str, language: str | None = "ro") -> str:
+    lang = f'"X-Source-Language: {language}\\n"\n' if language else ""
+    return (f'msgid ""\nmsgstr ""\n"Language: en\\n"\n{lang}"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+            f'msgid "{source}"\nmsgstr "{target}"\n')
+
+
+def check_rules(path) -> list[dict]:
+    proc = subprocess.run([sys.executable, "-m", "repair.cli", "check", "--isolated", "--format", "json", str(path)],
+                          capture_output=True, text=True)
+    assert proc.returncode in (0, 1), proc.stderr
+    return [f for f in json.loads(proc.stdout)["files"][0]["findings"] if f["rule"] == RULE]
+
+
+def test_a_po_unit_garbled_next_to_its_source_is_flagged_where_the_plain_text_is_not(tmp_path):
+    from repair.score.source import source_shift
+
+    # the premise, from the shipped data: quiet alone, flagged with its source
+    assert garble.sentence_score(RO_TARGET) < garble.thresholds().info
+    shift = source_shift(RO_SOURCE, RO_TARGET, "ro")
+    assert shift is not None and shift > 0
+    assert garble.sentence_score_with_source(RO_TARGET, shift) >= garble.source_thresholds("ro").info
+    po = tmp_path / "app.po"
+    po.write_text(po_text(RO_SOURCE, RO_TARGET), encoding="utf-8")
+    found = check_rules(po)
+    assert len(found) == 1
+    f = found[0]
+    assert f["text"] == RO_TARGET and f["unit"]["source_text"] == RO_SOURCE
+    assert "next to its source" in f["message"]
+    txt = tmp_path / "app.txt"
+    txt.write_text(RO_TARGET + "\n", encoding="utf-8")
+    assert check_rules(txt) == []
+
+
+def test_thresholds_with_a_source_are_read_from_the_data_file(monkeypatch):
+    from repair.score.source import SOURCE_MODEL_PATH
+
+    with open(SOURCE_MODEL_PATH, encoding="utf-8") as fh:
+        spec = json.load(fh)["meta"]["sentence_findings"]
+    assert set(spec["languages"]) == {"ro", "et", "ne", "si", "ru"}
+    assert "train" in spec["fitted_on"]
+    for lang, t in spec["languages"].items():
+        assert garble.source_thresholds(lang) == Thresholds(t["info"], t["warning"])
+        assert 0 < t["info"] <= t["warning"] <= 100
+        assert garble.source_thresholds(lang.upper() + "-XX") == garble.source_thresholds(lang)
+    # another data file, other thresholds
+    monkeypatch.setattr(garble, "_source_spec", lambda: {"languages": {"ro": {"info": 11, "warning": 22}},
+                                                         "pooled": {"info": 33, "warning": 44}})
+    assert garble.source_thresholds("ro") == Thresholds(11.0, 22.0)
+    assert garble.source_thresholds("de") == Thresholds(33.0, 44.0)
+    monkeypatch.setattr(garble, "_source_spec", lambda: {})
+    assert garble.source_thresholds("ro") == Thresholds(101.0, 101.0)  # no data: never
+
+
+def _unit_source(text: str, options: Options | None = None):
+    from repair.bilingual import po
+    from repair.formats.translation import _current_unit
+
+    unit = po.parse(text).units[0]
+    token = _current_unit.set(unit)
+    try:
+        return garble.unit_source(options or Options())
+    finally:
+        _current_unit.reset(token)
+
+
+def test_a_unit_of_an_unknown_source_language_uses_the_pooled_thresholds():
+    from repair.score.source import load_source_model
+
+    pooled = load_source_model().meta["sentence_findings"]["pooled"]
+    pooled_limits = Thresholds(pooled["info"], pooled["warning"])
+    de = _unit_source(po_text("Der Zug fährt um acht Uhr morgens ab, und die Fahrgäste steigen vorne ein.", RO_TARGET,
+                              "de"))
+    assert de is not None and de.limits == pooled_limits
+    assert garble.source_thresholds(None) == pooled_limits
+    ro = _unit_source(po_text(RO_SOURCE, RO_TARGET))
+    assert ro is not None and ro.limits == garble.source_thresholds("ro") != pooled_limits
+    # the option names the language when the file does not
+    assert _unit_source(po_text(RO_SOURCE, RO_TARGET, None), Options(source_language="ro")).limits == ro.limits
+    assert _unit_source(po_text(RO_SOURCE, RO_TARGET, None)).limits == pooled_limits  # Latin script: not told
+
+
+def test_units_the_score_cannot_use_the_source_of_are_judged_as_plain_text():
+    assert garble.unit_source(Options()) is None  # no unit: a plain text
+    assert _unit_source(po_text("menu.save.title", RO_TARGET)) is None          # a key, not a source
+    assert _unit_source(po_text("The train leaves at eight in the morning.", RO_TARGET, "en")) is None
+    assert _unit_source(po_text(RO_SOURCE, RO_TARGET), Options(target_language="fr")) is None
+
+
+def test_with_a_source_each_sentence_is_scored_once_and_the_source_once_per_unit(monkeypatch):
+    from repair.score import source as score_source
+
+    garble._with_source.cache_clear()
+    calls = []
+    real = score_source.source_features
+    monkeypatch.setattr(score_source, "source_features", lambda *a, **k: calls.append(a) or real(*a, **k))
+    scored = []
+    monkeypatch.setattr(garble, "sentence_score_with_source", lambda s, shift: scored.append(s) or 0.0)
+    monkeypatch.setattr(garble, "sentence_score", lambda s: pytest.fail("the monolingual score of a unit"))
+    text = po_text(RO_SOURCE, " ".join(CLEAN))
+    for _ in range(3):
+        source = _unit_source(text)
+        assert source is not None
+        assert garbled_sentences(" ".join(CLEAN), source=source) == []
+    assert len(calls) == 1 and len(scored) == 3 * len(CLEAN)
+    garble._with_source.cache_clear()

@@ -165,3 +165,23 @@ def test_sentences_of_units_have_file_offsets(tmp_path):
     m = metrics("--sentences", path)
     text = open(path, encoding="utf-8").read()
     assert [text[s["start"]:s["end"]] for s in m["sentences"]][:3] == ["Open the file", RO_TARGET, LONG_TARGET]
+
+
+def test_a_russian_saying_raises_only_a_cyrillic_source():
+    from repair.score.source import saying
+
+    assert saying("Ленивый три раза ходит, а скупой три раза платит.") == 1.0  # "..., а ...": a saying
+    assert saying("Редко, да метко.") == 1.0
+    assert saying("Не удалось открыть файл, повторите попытку.") == 0.5   # two clauses, no conjunction of sayings
+    assert saying("Файл сохранён.") == 0.0                                # one clause
+    assert saying("Что делать, если гнобит брат?") == 0.0                 # a question
+    assert saying("В 1955 году школа переехала, а потом закрылась.") == 0.0  # digits: not a saying
+    target = "The lazy walks three times, and the stingy pays three times."
+    ru = source_features("Ленивый три раза ходит, а скупой три раза платит.", target, "ru")
+    assert ru["saying"] == 1.0
+    # the same shape in a Latin-script source is not the term's business
+    assert source_features("Leneșul merge de trei ori, iar zgârcitul plătește de trei ori.", target, "ro")["saying"] == 0
+    model = load_source_model()
+    assert "saying" in model.numeric  # fitted on MLQE-PE train (ru-en)
+    plain = dict(ru, saying=0.0)
+    assert model.shift(ru) > model.shift(plain)

@@ -6,6 +6,16 @@ with the model (``meta.sentence_findings`` in ``repair/data/score_model.json``, 
 the MLQE-PE train split by ``training/fit_score.py``): ``info`` from the lower threshold,
 ``warning`` from the higher one. The span is the sentence.
 
+* **With a source.** A unit of a translation file (PO, XLIFF, TMX, tables) whose source the
+  garble score can use (an English target, a source that is text in another language, not a
+  key) is judged by the score with the source's terms (:mod:`repair.score.source`: length,
+  copied words, numbers and names next to the source; they only raise a score), against
+  thresholds of that source language (``meta.sentence_findings`` in
+  ``repair/data/score_source_model.json``, fitted on the MLQE-PE train split by
+  ``training/fit_source_score.py``: each language's thresholds flag a stated share of its
+  train sentences at a stated mean HTER; a pooled pair for the languages train lacks). A
+  text without a source (a plain file, a unit without one) is judged exactly as before.
+
 * **Text alone.** The score used here leaves out the findings of other rules: those are
   shown already, and the score's own findings term ignores this check's findings (the
   source is registered ``scored=False``), so nothing feeds back.
@@ -22,7 +32,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from ..model import Finding, Span
 from ..options import Options
@@ -79,6 +89,71 @@ def thresholds() -> Thresholds:
     return Thresholds(float(spec.get("info", 101.0)), float(spec.get("warning", 101.0)))
 
 
+@functools.lru_cache(maxsize=1)
+def _source_spec() -> dict[str, Any]:
+    from ..score.source import load_source_model
+
+    return load_source_model().meta.get("sentence_findings") or {}
+
+
+def source_thresholds(language: str | None) -> Thresholds:
+    """The thresholds for a sentence scored with its source in ``language`` (a tag such as
+    ``ro`` or ``ru-RU``; None: not known): that language's when train had it, else the pooled
+    ones (``meta.sentence_findings`` of the source model; 101: never, when the data lacks them)."""
+    from ..bilingual.language import primary
+
+    spec = _source_spec()
+    own = (spec.get("languages") or {}).get(primary(language)) if language else None
+    chosen = own or spec.get("pooled") or {}
+    return Thresholds(float(chosen.get("info", 101.0)), float(chosen.get("warning", 101.0)))
+
+
+class WithSource(NamedTuple):
+    """What a unit's source brings to its sentences: the score's shift and the thresholds."""
+    shift: float
+    limits: Thresholds
+
+
+@functools.lru_cache(maxsize=256)
+def _with_source(source: str, target: str, language: str | None) -> WithSource | None:
+    from ..score.source import source_shift
+
+    shift = source_shift(source, target, language)
+    return None if shift is None else WithSource(shift, source_thresholds(language))
+
+
+def unit_source(options: Options) -> WithSource | None:
+    """The source of the translation unit whose target is being checked, when the garble score
+    can use it (as ``repair.report.metrics.unit_scores`` does: an English target, a source not in
+    English, not a key); None for any other text."""
+    from ..formats.translation import _current_unit
+
+    unit = _current_unit.get()
+    if unit is None or getattr(unit, "source", None) is None:
+        return None
+    from ..bilingual.language import detect, english
+
+    # as repair.bilingual.run has them: the option's language, else the file's (else the source's script)
+    language = options.source_language or unit.source_language or detect(unit.source)
+    if not english(options.target_language or unit.target_language) or (language and english(language)):
+        return None
+    return _with_source(_flat(_blank_codes(unit.source)), _flat(_blank_codes(unit.prose())), language)
+
+
+def _blank_codes(text: str) -> str:
+    """Placeholders and inline codes blanked out to spaces (markup is not words; as
+    ``repair.report.metrics`` scores a unit)."""
+    from .source import _placeholders
+
+    for m in _placeholders(text):
+        text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    return text
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
 def sentence_score(sentence: str) -> float:
     """The sentence's garble score from its text alone (no findings), 0..100."""
     from ..score import sentence_text_score
@@ -86,8 +161,19 @@ def sentence_score(sentence: str) -> float:
     return sentence_text_score(sentence)
 
 
-def garbled_sentences(text: str, limits: Thresholds | None = None) -> list[Finding]:
-    """``mt.garbled-sentence`` findings of ``text`` (spans into it)."""
+def sentence_score_with_source(sentence: str, shift: float) -> float:
+    """The sentence's garble score from its text and its unit's source (``shift``: what the
+    source adds to the prediction, :func:`repair.score.source.source_shift`), 0..100."""
+    from ..score import sentence_text_score
+
+    return sentence_text_score(sentence, shift=shift)
+
+
+def garbled_sentences(text: str, limits: Thresholds | None = None,
+                      source: WithSource | None = None) -> list[Finding]:
+    """``mt.garbled-sentence`` findings of ``text`` (spans into it); ``source``: the text is a
+    unit's target and this is what its source brings (the thresholds are then ``source.limits``
+    unless ``limits`` is given)."""
     from ..text import split_sentences
 
     found: list[Finding] = []
@@ -95,17 +181,23 @@ def garbled_sentences(text: str, limits: Thresholds | None = None) -> list[Findi
         sentence = text[span.start:span.end]
         if not is_prose(sentence):
             continue
-        t = limits or thresholds()
-        value = sentence_score(sentence)
+        if source is None:
+            t = limits or thresholds()
+            value = sentence_score(sentence)
+            told = f"garble score {value:.0f}/100"
+        else:
+            t = limits or source.limits
+            value = sentence_score_with_source(sentence, source.shift)
+            told = f"garble score {value:.0f}/100 next to its source"
         if value < t.info:
             continue
         if value >= t.warning:
             severity: Literal["warning", "info"] = "warning"
-            message = (f"This sentence reads as garbled machine translation (garble score {value:.0f}/100); "
+            message = (f"This sentence reads as garbled machine translation ({told}); "
                        f"check it against the source.")
         else:
             severity = "info"
-            message = (f"This sentence may be garbled machine translation (garble score {value:.0f}/100); "
+            message = (f"This sentence may be garbled machine translation ({told}); "
                        f"worth checking against the source.")
         found.append(Finding(RULE, "garble", severity, message, Span(span.start, span.end), sentence))
     return found
@@ -118,7 +210,7 @@ class GarbleCheck:
     def check(self, text: str, options: Options) -> list[Finding]:
         if not options.enabled(RULE):
             return []
-        return garbled_sentences(text)
+        return garbled_sentences(text, source=unit_source(options))
 
 
 def build(options: Options) -> list[GarbleCheck]:

@@ -122,7 +122,8 @@ def findings_for_score(text: str, result=None) -> tuple[Finding, ...]:
     return findings
 
 
-def sentence_text_score(sentence: str, model: Model | None = None) -> float:
+def sentence_text_score(sentence: str, model: Model | None = None, shift: float = 0.0) -> float:
     """One sentence's score from its text alone (no findings: the ``mt.garbled-sentence``
-    check flags sentences by this, and its findings never count in the score)."""
-    return (model or load_model()).score(sentence_features(sentence, (), lexicon(), edit_rates()))
+    check flags sentences by this, and its findings never count in the score); ``shift``: what
+    its unit's source adds to the prediction (:func:`repair.score.source.source_shift`)."""
+    return (model or load_model()).score(sentence_features(sentence, (), lexicon(), edit_rates()), shift)

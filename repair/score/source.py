@@ -17,7 +17,11 @@ more suspicious):
 * ``num_missing`` / ``num_extra``: numbers of the source missing from the target, numbers of the
   target that the source lacks (``source.number-*`` findings);
 * ``name_missing`` and ``untranslated``: the ``source.name-missing`` and ``source.untranslated``
-  findings.
+  findings;
+* ``saying`` (a Cyrillic source only): :func:`saying`, a source in the shape of a Russian proverb
+  or saying. ru-en's worst rows in MLQE-PE are proverbs rendered word for word ("Rarely, yes
+  aptly."), fluent enough that their English alone does not tell; fitted after the other terms, on
+  the ru-en rows alone, so that it changes no other pair's score.
 
 The model (``repair/data/score_source_model.json``, written by ``training/fit_source_score.py``)
 adds monotone piecewise-linear functions of these features, in units of the monolingual model's
@@ -40,7 +44,7 @@ from .model import _interp
 
 SOURCE_MODEL_PATH = os.path.join(DATA, "score_source_model.json")
 FEATURES = ("len_long", "len_short", "copied_rate", "copied_words", "source_script", "num_missing",
-            "num_extra", "name_missing", "untranslated")
+            "num_extra", "name_missing", "untranslated", "saying")
 LENGTH_REF_CHARS = 80  # below this many source characters the ratio's spread grows as 1/sqrt(chars)
 _KEY_LIKE = re.compile(r"[\w.:/-]+")
 
@@ -49,6 +53,28 @@ def is_key(source: str, target: str) -> bool:
     """A msgid that is a key ("b", "menu.save"), not the source text (as repair.bilingual.run has it,
     but ASCII only: a Chinese or Japanese sentence has no spaces either)."""
     return source.isascii() and bool(_KEY_LIKE.fullmatch(source.strip())) and re.search(r"\s", target.strip()) is not None
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+_CLAUSE_BREAK = re.compile(r"[,;:—–]| - ")
+SAYING_MAX_WORDS = 14
+_SAYING_MARK = re.compile(r"(?:,|—|–| -)\s*(?:а|да|но|и|не|так|то|коли|что)\b|—", re.IGNORECASE)
+
+
+def saying(source: str) -> float:
+    """How much a (Russian) source looks like a proverb or saying: a capitalised line of at most
+    ``SAYING_MAX_WORDS`` words and no digits, ending in a full stop or an exclamation mark, in two
+    or more clauses: 1 when a clause opens with a conjunction of sayings ("..., а ...", "..., да
+    ...", "... — ..."), 0.5 otherwise; 0 for any other source (one clause, a question, a longer text)."""
+    s = source.strip()
+    words = _LETTERS.findall(s)
+    if not words or len(words) > SAYING_MAX_WORDS or any(c.isdigit() for c in s):
+        return 0.0
+    if not s[0].isupper() or not s.endswith((".", "!", "…")):
+        return 0.0
+    if sum(1 for part in _CLAUSE_BREAK.split(s) if part.strip()) < 2:
+        return 0.0
+    return 1.0 if _SAYING_MARK.search(s) else 0.5
 
 
 def source_features(source: str, target: str, source_lang: str | None = None) -> dict[str, float]:
@@ -77,6 +103,8 @@ def source_features(source: str, target: str, source_lang: str | None = None) ->
     elif script:
         letters = [ch for ch in target if ch.isalpha()]
         f["source_script"] = sum(1 for ch in letters if sc._script(ch) == script) / max(1, len(letters))
+    if script == "cyrillic":  # Russian sayings rendered word for word: ru-en's worst rows
+        f["saying"] = saying(source)
     for finding in sc.check_pair(source, target, source_lang=source_lang):
         if finding.rule == "source.copied-word":
             f["copied_words"] += 1 / n
