@@ -344,7 +344,7 @@ def _build(data: Any, lines: dict, path: Path, problems: list) -> Rule | None:
         id=values["id"], message=values["message"], severity=values["severity"], safety=values["safety"],
         examples=examples, path=file, line=lines.get(("id",), 1), timeout=values["timeout"],
         description=values["description"], params=params, scope=cls.SCOPE,
-        prefilter=values["prefilter"],
+        prefilter=values["prefilter"], builtin=_is_builtin(path.parent),
     )
     try:
         rule.setup()

@@ -275,3 +275,31 @@ def test_a_lazy_pattern_pickles():
     assert q.search("xaab").group("w") == "aa" and "w" in q.groupindex
     p.compiled()
     assert pickle.loads(pickle.dumps(p)).pattern == p.pattern
+
+
+def test_builtin_token_patterns_compile_on_first_use_and_all_compile():
+    """A shipped ``tokens`` rule parses its pattern at load but compiles its regexes on first
+    use (a hook's start-up); this test is where a broken one is caught."""
+    import re as _re
+
+    from repair.rulebook import load_rules
+    from repair.rulekinds.tokens import TokenRule
+
+    rules = [r for r in load_rules() if isinstance(r, TokenRule)]
+    assert len(rules) >= 10 and all(r.builtin for r in rules)
+    assert not any("_elems" in r.__dict__ or "_anti" in r.__dict__ for r in rules)
+    for r in rules:
+        for elems in (r._elems, *r._anti):
+            assert all(isinstance(c.regex, _re.Pattern) for e in elems for c in e.clauses), r.id
+
+
+def test_a_users_token_pattern_is_still_compiled_at_load(tmp_path):
+    import pytest as _pytest
+
+    from repair.rulebook import RuleFileError, load_rules
+
+    (tmp_path / "t.yaml").write_text('id: mine.bad-tokens\nkind: tokens\nmessage: "x"\nseverity: warning\n'
+                                     'safety: flag\npattern: "tag:DT word:(unclosed"\nexamples:\n'
+                                     '  bad: ["x"]\n  good: ["y"]\n', encoding="utf-8")
+    with _pytest.raises(RuleFileError, match="bad regex"):
+        load_rules([tmp_path], builtin=False)

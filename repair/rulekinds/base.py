@@ -129,6 +129,9 @@ class Rule:
 
     # a regex (``prefilter`` key) that must match somewhere for the rule to run
     prefilter: Any = None
+    # a rule of the built-in packs: the tests compile its patterns, so a kind may compile
+    # them on first use (a hook's start-up); a user's rule is checked whole at load
+    builtin: bool = False
 
     def setup(self) -> None:
         """Called once after loading; kinds precompute here (may raise ValueError)."""

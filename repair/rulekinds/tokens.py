@@ -34,7 +34,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from .. import tagger
 from ..model import Finding, Span
@@ -51,7 +51,7 @@ _PLACEHOLDER = re.compile(r"\{(\d)(?:\.(lemma))?\}")
 @dataclass(frozen=True)
 class Clause:
     field: str
-    regex: re.Pattern
+    regex: Any  # re.Pattern, or Uncompiled (parse_sequence(..., compile=False))
     negated: bool
 
 
@@ -90,8 +90,15 @@ class Element:
         return True
 
 
-def parse_sequence(source: str, what: str) -> tuple[Element, ...]:
-    """Parse a pattern (see the module doc); raises ValueError naming the bad element."""
+class Uncompiled(NamedTuple):
+    """A clause's regex before it is compiled (``parse_sequence(..., compile=False)``)."""
+    pattern: str
+
+
+def parse_sequence(source: str, what: str, compile: bool = True) -> tuple[Element, ...]:
+    """Parse a pattern (see the module doc); raises ValueError naming the bad element. With
+    ``compile=False`` the clauses' regexes stay :class:`Uncompiled` (their syntax unchecked):
+    enough to know the elements, their counts and literal words."""
     items = source.split()
     if not items:
         raise ValueError(f"{what} is empty")
@@ -131,6 +138,9 @@ def parse_sequence(source: str, what: str) -> tuple[Element, ...]:
                 continue
             if not rx:
                 raise ValueError(f"{what}: empty clause in element {n + 1} ({item!r})")
+            if not compile:
+                clauses.append(Clause(field, Uncompiled(rx), negated))
+                continue
             try:
                 compiled = re.compile(rx, re.IGNORECASE if field in ("word", "lemma") else 0)
             except re.error as exc:
@@ -241,11 +251,13 @@ class TokenRule(Rule):
         suggestion: str | None = param("str", doc="replacement template: {N}, {N.lemma}")
 
     def setup(self) -> None:
-        self._elems = parse_sequence(self.p("pattern"), "pattern")
-        self._anti = tuple(parse_sequence(a, f"antipattern {i + 1}")
-                           for i, a in enumerate(self.p("antipatterns")))
+        # a shipped rule's regexes compile on first use (_elems, _anti); a user's, here
+        elems = parse_sequence(self.p("pattern"), "pattern", compile=not self.builtin)
+        if not self.builtin:
+            self.__dict__["_elems"] = elems
+            self.__dict__["_anti"] = self._antipatterns()
         mark = self.p("mark")
-        count = len(self._elems)
+        count = len(elems)
         if mark is None:
             self._mark = (0, count - 1)
         else:
@@ -267,7 +279,7 @@ class TokenRule(Rule):
         # literal words one of which the text must hold (from the first element that must
         # take a token and whose word clause is a plain alternation of words)
         self._needs: tuple[str, ...] = ()
-        for e in self._elems:
+        for e in elems:
             if e.anchor or e.low == 0:
                 continue
             for c in e.clauses:
@@ -279,7 +291,18 @@ class TokenRule(Rule):
                         break
             if self._needs:
                 break
-        self._min_tokens = sum(e.low for e in self._elems)
+        self._min_tokens = sum(e.low for e in elems)
+
+    def _antipatterns(self) -> tuple[tuple[Element, ...], ...]:
+        return tuple(parse_sequence(a, f"antipattern {i + 1}") for i, a in enumerate(self.p("antipatterns")))
+
+    @functools.cached_property
+    def _elems(self) -> tuple[Element, ...]:
+        return parse_sequence(self.p("pattern"), "pattern")
+
+    @functools.cached_property
+    def _anti(self) -> tuple[tuple[Element, ...], ...]:
+        return self._antipatterns()
 
     @functools.cached_property
     def _quick(self) -> re.Pattern | None:
