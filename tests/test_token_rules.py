@@ -33,7 +33,8 @@ def test_grammar_rules_are_token_rules_and_never_safe():
                    "grammar.plural-det-singular-noun", "grammar.to-verb-form", "grammar.he-she-base-form",
                    "grammar.question-agreement", "grammar.question-do-agreement", "grammar.these-singular-verb",
                    "grammar.a-superlative", "grammar.to-past-form", "grammar.been-base-form",
-                   "grammar.subject-verb-clause", "grammar.did-past-question"}
+                   "grammar.subject-verb-clause", "grammar.did-past-question",
+                   "grammar.number-of-singular-noun"}
     assert all(r.safety in ("flag", "suggest") for r in ALL_GRAMMAR)
 
 
