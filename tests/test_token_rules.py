@@ -34,7 +34,8 @@ def test_grammar_rules_are_token_rules_and_never_safe():
                    "grammar.question-agreement", "grammar.question-do-agreement", "grammar.these-singular-verb",
                    "grammar.a-superlative", "grammar.to-past-form", "grammar.been-base-form",
                    "grammar.subject-verb-clause", "grammar.did-past-question",
-                   "grammar.number-of-singular-noun", "grammar.each-of-plural-verb"}
+                   "grammar.number-of-singular-noun", "grammar.each-of-plural-verb", "grammar.a-an", "grammar.an-a",
+                   "grammar.double-comparative", "grammar.singular-subject-verb"}
     assert all(r.safety in ("flag", "suggest") for r in ALL_GRAMMAR)
 
 
