@@ -30,7 +30,12 @@ def test_grammar_rules_are_token_rules_and_never_safe():
     assert ids == {"grammar.det-det", "grammar.modal-to", "grammar.modal-of", "grammar.do-verb-form",
                    "grammar.pronoun-verb", "grammar.have-past-tense", "grammar.modal-verb-form", "grammar.have-base-form",
                    "grammar.subject-verb", "grammar.singular-det-plural-noun",
-                   "grammar.plural-det-singular-noun", "grammar.to-verb-form", "grammar.he-she-base-form"}
+                   "grammar.plural-det-singular-noun", "grammar.to-verb-form", "grammar.he-she-base-form",
+                   "grammar.question-agreement", "grammar.question-do-agreement", "grammar.these-singular-verb",
+                   "grammar.a-superlative", "grammar.to-past-form", "grammar.been-base-form",
+                   "grammar.subject-verb-clause", "grammar.did-past-question",
+                   "grammar.number-of-singular-noun", "grammar.each-of-plural-verb", "grammar.a-an", "grammar.an-a",
+                   "grammar.double-comparative", "grammar.singular-subject-verb"}
     assert all(r.safety in ("flag", "suggest") for r in ALL_GRAMMAR)
 
 
