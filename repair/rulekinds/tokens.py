@@ -341,7 +341,7 @@ class TokenRule(Rule):
             tags = tagger.tag_words(words)
             toks = [tagger.Token(Span(a, b), w, t.xpos, t.upos, t.lemma, index)
                     for (a, b), w, t in zip(offsets, words, tags)]
-            vetoed = self._vetoed(toks)
+            vetoed: list[bool] | None = None  # the antipatterns run only once a match is found
             last_end = -1
             for i in starts:
                 if i < last_end:
@@ -351,6 +351,8 @@ class TokenRule(Rule):
                     continue
                 lo = min(a for a, b in ranges if b > a)
                 hi = max(b for a, b in ranges if b > a)
+                if vetoed is None:
+                    vetoed = self._vetoed(toks)
                 if any(vetoed[lo:hi]):
                     continue
                 a, b = ranges[self._mark[0]][0], ranges[self._mark[1]][1]
