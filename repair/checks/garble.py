@@ -141,13 +141,9 @@ def unit_source(options: Options) -> WithSource | None:
 
 
 def _blank_codes(text: str) -> str:
-    """Placeholders and inline codes blanked out to spaces (markup is not words; as
-    ``repair.report.metrics`` scores a unit)."""
-    from .source import _placeholders
+    from .source import blank_codes
 
-    for m in _placeholders(text):
-        text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
-    return text
+    return blank_codes(text)
 
 
 def _flat(text: str) -> str:

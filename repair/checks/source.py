@@ -476,6 +476,14 @@ _PLACEHOLDER = re.compile(
 )
 
 
+def blank_codes(text: str) -> str:
+    """``text`` with its placeholders, tags and code spans blanked out by spaces: markup is not
+    words, and the offsets stay the text's (the garble score of a unit, in ``check`` and ``score``)."""
+    for m in _placeholders(text):
+        text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
+    return text
+
+
 def _placeholders(text: str) -> list[re.Match]:
     found = []
     for m in _PLACEHOLDER.finditer(text):

@@ -56,13 +56,9 @@ def _target_span(positions: Any, start: int, end: int) -> tuple[int, int]:
 
 
 def _blank_codes(text: str) -> str:
-    """``text`` with its placeholders, tags and code spans (repair.checks.source) blanked out by
-    spaces: markup is not words, and the offsets stay the text's."""
-    from ..checks.source import _placeholders
+    from ..checks.source import blank_codes
 
-    for m in _placeholders(text):
-        text = text[:m.start()] + " " * (m.end() - m.start()) + text[m.end():]
-    return text
+    return blank_codes(text)
 
 
 def _flat(text: str) -> str:
