@@ -1,9 +1,9 @@
-"""A cache of what every run would otherwise rebuild from the same files at start-up: the
-built-in rule files as parsed, so that a hook neither imports PyYAML nor parses fifty YAML
-files (about a tenth of ``check --grammar none``'s start-up). (A table such as the lexicon's
-82,000 words is not worth it: reading it back from JSON costs more than building it.)
+"""A cache of the built-in rule files as parsed, so that a hook neither imports PyYAML nor
+parses fifty YAML files on every run (about a tenth of ``check --grammar none``'s start-up).
+(A table such as the lexicon's 82,000 words is not worth it: reading it back from JSON costs
+more than building it.)
 
-Rules: one JSON file per content of the built-in packs, named by the SHA-256 of every
+One JSON file per content of the built-in packs, named by the SHA-256 of every
 built-in file's name and bytes (and of this cache's format), so an edited, added or removed
 rule file is a different key and is parsed again; a file can never be answered by a stale
 entry. Only plain data is stored (what ``yaml.safe_load`` made of the files and the line
@@ -13,7 +13,7 @@ A user's ``--rules`` packs are never cached.
 Where: ``$UNGARBLE_CACHE_DIR``, else ``$XDG_CACHE_HOME/ungarble``, else
 ``~/.cache/ungarble``. ``UNGARBLE_NO_CACHE=1`` turns it off. A cache that cannot be read or
 written is ignored (the files are parsed as without it); it is written atomically, so
-parallel runs (``-j``) never see half a file; the ``KEEP`` newest files of each kind stay.
+parallel runs (``-j``) never see half a file; the ``KEEP`` newest files stay.
 """
 from __future__ import annotations
 
@@ -21,13 +21,11 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
-from typing import Any
 
 FORMAT = "1"  # bump when the stored shape changes
 MAX_CACHE_BYTES = 20_000_000
-KEEP = 8  # cache files kept of each kind (a few installed versions, a developer's edits)
+KEEP = 8  # cache files kept (a few installed versions, a developer's edits)
 
 Documents = list  # [(data, {key path tuple: line})] for one rule file
 
@@ -59,62 +57,47 @@ def key(files: list[tuple[str, bytes]]) -> str:
 
 def load(cache_key: str) -> dict[str, Documents] | None:
     """The parsed documents of each rule file (by name) stored under ``cache_key``, or None."""
-    stored = _read("rules", cache_key)
+    folder = directory()
+    if folder is None:
+        return None
+    path = folder / f"rules-{cache_key}.json"
     try:
+        if path.stat().st_size > MAX_CACHE_BYTES:
+            return None
+        stored = json.loads(path.read_text(encoding="utf-8"))
         return {name: [(data, {tuple(where): line for where, line in lines}) for data, lines in docs]
-                for name, docs in stored.items()} if stored is not None else None
-    except (ValueError, TypeError, AttributeError):
+                for name, docs in stored.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
         return None
 
 
 def store(cache_key: str, parsed: dict[str, Documents]) -> None:
-    """Keep the rule files' ``parsed`` documents under ``cache_key``."""
-    _write("rules", cache_key, {name: [[data, [[list(where), line] for where, line in lines.items()]]
-                                       for data, lines in docs] for name, docs in parsed.items()})
+    """Keep the rule files' ``parsed`` documents under ``cache_key`` (atomically, by
+    :func:`repair.files.atomic_write`); silently nothing when it cannot be written, or when the
+    data does not survive JSON unchanged (a YAML date, a non-string key)."""
+    from .decode import InputError
+    from .files import atomic_write
 
-
-def _read(kind: str, cache_key: str) -> Any:
-    folder = directory()
-    if folder is None:
-        return None
-    path = folder / f"{kind}-{cache_key}.json"
-    try:
-        if path.stat().st_size > MAX_CACHE_BYTES:
-            return None
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _write(kind: str, cache_key: str, plain: Any) -> None:
-    """Keep ``plain`` (JSON data); silently nothing when it cannot be written, or when it
-    does not survive JSON unchanged (a YAML date, a non-string key)."""
     folder = directory()
     if folder is None:
         return
+    plain = {name: [[data, [[list(where), line] for where, line in lines.items()]] for data, lines in docs]
+             for name, docs in parsed.items()}
     try:
         text = json.dumps(plain, ensure_ascii=False, allow_nan=False)
         if json.loads(text) != plain:
             return
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{kind}-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, folder / f"{kind}-{cache_key}.json")
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        _prune(folder, kind)
-    except (OSError, ValueError, TypeError, RecursionError):
+        atomic_write(str(folder / f"rules-{cache_key}.json"), text.encode("utf-8"))
+    except (OSError, InputError, ValueError, TypeError, RecursionError):
         return
+    _prune(folder)
 
 
-def _prune(folder: Path, kind: str) -> None:
-    """Remove all but the ``KEEP`` newest cache files of ``kind``."""
+def _prune(folder: Path) -> None:
+    """Remove all but the ``KEEP`` newest cache files."""
     files = []
-    for path in folder.glob(f"{kind}-*.json"):
+    for path in folder.glob("rules-*.json"):
         with contextlib.suppress(OSError):
             files.append((path.stat().st_mtime_ns, path))
     for _, path in sorted(files, reverse=True)[KEEP:]:
