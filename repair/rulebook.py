@@ -30,7 +30,7 @@ import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import regex
 
@@ -183,7 +183,7 @@ def _builtin_documents(directory: Path, paths: list[Path], problems: list) -> di
 # validation
 
 
-def _convert(name: str, key: Key, value: Any, base: Path, flags: int) -> Any:
+def _convert(name: str, key: Key, value: Any, base: Path, flags: int, builtin: bool) -> Any:
     t = key.type
     if t == "str":
         if not isinstance(value, str):
@@ -201,7 +201,7 @@ def _convert(name: str, key: Key, value: Any, base: Path, flags: int) -> Any:
     elif t == "regex":
         if not isinstance(value, str):
             raise ValueError(f"{name!r} must be a regular expression (string)")
-        if _is_builtin(base):
+        if builtin:
             value = LazyRegex(value, flags)  # compiled on first use; the tests compile every one
         else:
             try:
@@ -311,6 +311,7 @@ def _build(data: Any, lines: dict, path: Path, problems: list) -> Rule | None:
     if len(problems) > start or cls is None:
         return None
     flags = regex.IGNORECASE if data.get("ignorecase") is True else 0
+    builtin = _is_builtin(path.parent)  # its patterns compile on first use (the tests compile them)
     values: dict[str, Any] = {}
     for key, spec in accepted.items():
         if key == "examples":
@@ -319,7 +320,7 @@ def _build(data: Any, lines: dict, path: Path, problems: list) -> Rule | None:
             values[key] = spec.default
             continue
         try:
-            values[key] = _convert(key, spec, data[key], path.parent, flags)
+            values[key] = _convert(key, spec, data[key], path.parent, flags, builtin)
         except ValueError as exc:
             problems.append(Problem(file, lines.get((key,), 0), str(exc)))
     rid = values.get("id")
@@ -344,7 +345,7 @@ def _build(data: Any, lines: dict, path: Path, problems: list) -> Rule | None:
         id=values["id"], message=values["message"], severity=values["severity"], safety=values["safety"],
         examples=examples, path=file, line=lines.get(("id",), 1), timeout=values["timeout"],
         description=values["description"], params=params, scope=cls.SCOPE,
-        prefilter=values["prefilter"], builtin=_is_builtin(path.parent),
+        prefilter=values["prefilter"], builtin=builtin,
     )
     try:
         rule.setup()
