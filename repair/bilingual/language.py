@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from typing import Any
 
 # a BCP 47 tag as files and people write it: "ja", "zh-Hans", "pt_BR", "de-CH-1996"
 TAG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
@@ -68,3 +69,15 @@ def english(language: str | None) -> bool:
 def primary(language: str) -> str:
     """The language subtag of a tag, lower case: ``pt_BR`` -> ``pt``."""
     return language.replace("_", "-").split("-")[0].lower()
+
+
+def source_language(unit: Any, options: Any) -> str | None:
+    """A translation unit's source language: the option's, else the file's, else the one the
+    source's script tells."""
+    return getattr(options, "source_language", None) or unit.source_language or detect(unit.source)
+
+
+def target_language(unit: Any, options: Any) -> str | None:
+    """A translation unit's target language: the option's, else the file's (None: not known,
+    checked as English)."""
+    return getattr(options, "target_language", None) or unit.target_language

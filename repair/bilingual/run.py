@@ -28,7 +28,7 @@ from typing import Any, Callable
 from ..formats.translation import BilingualFormat, _TAG, _current_unit
 from ..decode import InputError
 from ..model import Edit, Finding, Span
-from .language import english
+from .language import english, source_language, target_language
 from .units import EDIT_SINK, BilingualFormatError, Unit, UnitFinding, source_is_key  # noqa: F401 (re-exported)
 
 # rules about sentences and documents: wrong on a button label or a menu entry
@@ -75,18 +75,6 @@ def source_findings(unit: Unit, target_result: Any, options: Any, terms: Any = N
     elif is_label(unit.target):
         found = [f for f in found if f.rule != "source.length-ratio"]
     return [f for f in found if options.enabled(f.rule)]
-
-
-def source_language(unit: Unit, options: Any) -> str | None:
-    """The option's source language, else the file's, else the one the source's script tells."""
-    from .language import detect
-
-    return getattr(options, "source_language", None) or unit.source_language or detect(unit.source)
-
-
-def target_language(unit: Unit, options: Any) -> str | None:
-    """The option's target language, else the file's (None: not known, checked as English)."""
-    return getattr(options, "target_language", None) or unit.target_language
 
 
 class TranslationFileError(InputError, ValueError):

@@ -131,11 +131,10 @@ def unit_source(options: Options) -> WithSource | None:
     unit = _current_unit.get()
     if unit is None or getattr(unit, "source", None) is None:
         return None
-    from ..bilingual.language import detect, english
+    from ..bilingual.language import english, source_language, target_language
 
-    # as repair.bilingual.run has them: the option's language, else the file's (else the source's script)
-    language = options.source_language or unit.source_language or detect(unit.source)
-    if not english(options.target_language or unit.target_language) or (language and english(language)):
+    language = source_language(unit, options)
+    if not english(target_language(unit, options)) or (language and english(language)):
         return None
     return _with_source(_flat(_blank_codes(unit.source)), _flat(_blank_codes(unit.prose())), language)
 
