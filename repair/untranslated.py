@@ -606,15 +606,14 @@ def _score(text: str, start: int, end: int, word: str, names, extra=()) -> Candi
     # names have every shape, and French-accented words are mostly loanwords ("déjà vu", "entrée")
     # whose letter triples the Romanian/Estonian table reads as foreign
     shaped = word[0].islower() and "french_letter" not in reasons
-    sh = shape(word) if shaped else 0.0
-    if not shaped:
-        pass
-    elif sh >= FOREIGN_SHAPE:
-        reasons.append("foreign_shape")
-        if sh >= VERY_FOREIGN_SHAPE:
-            reasons.append("very_foreign_shape")
-    elif sh <= ENGLISH_SHAPE:
-        reasons.append("english_shape")
+    if shaped:
+        sh = shape(word)
+        if sh >= FOREIGN_SHAPE:
+            reasons.append("foreign_shape")
+            if sh >= VERY_FOREIGN_SHAPE:
+                reasons.append("very_foreign_shape")
+        elif sh <= ENGLISH_SHAPE:
+            reasons.append("english_shape")
     tier = foreign_word(word) if word[0].islower() else None
     if tier == "mid-often":
         # English writes it more than once in 100 million words: "déjà", "très", "podia",

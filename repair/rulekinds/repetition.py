@@ -254,21 +254,13 @@ class RepetitionRule(Rule):
         if any(j.casefold() != "and" for j in m.captures("joiner")):
             return False
 
-        for sent in tagger.sentence_spans(text):
-            if sent.start <= m.start() and m.end() <= sent.end:
-                break
-        else:
+        sent = next((s for s in tagger.sentence_spans(text) if s.start <= m.start() and m.end() <= s.end), None)
+        if sent is None:
             return False
-        chunk = text[sent.start:sent.end]
-        spans = tagger.token_offsets(chunk, type(sent)(0, len(chunk)))
-        words = tuple(chunk[a:b] for a, b in spans)
-        tags = tagger.tag_words(words)
-        first = last = None
-        for i, (a, b) in enumerate(spans):
-            if a + sent.start == m.start():
-                first = i
-            if b + sent.start == m.end():
-                last = i
+        offsets = tagger.token_offsets(text, sent)  # as the tokens rules read a sentence (tags cached)
+        tags = tagger.tag_words(tuple(text[a:b] for a, b in offsets))
+        first = next((i for i, (a, _) in enumerate(offsets) if a == m.start()), None)
+        last = next((i for i, (_, b) in enumerate(offsets) if b == m.end()), None)
         if first is None or last is None:
             return False
         if tags[first].xpos not in self.p("emphasis_tags") or tags[last].xpos not in self.p("emphasis_tags"):
