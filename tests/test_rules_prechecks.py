@@ -253,15 +253,14 @@ def test_builtin_patterns_compile_lazily_and_all_compile():
         assert set(pattern.compiled().groupindex) == names, pattern.pattern
 
 
-def test_a_users_pattern_is_still_compiled_at_load(tmp_path):
-    import pytest as _pytest
-
+@pytest.mark.parametrize("kind, pattern", [("pattern", "(unclosed"), ("tokens", "tag:DT word:(unclosed")])
+def test_a_users_pattern_is_still_compiled_at_load(tmp_path, kind, pattern):
     from repair.rulebook import RuleFileError, load_rules
 
-    (tmp_path / "r.yaml").write_text('id: mine.bad\nkind: pattern\nmessage: "x"\nseverity: warning\n'
-                                     'safety: flag\npattern: "(unclosed"\nexamples:\n  bad: ["x"]\n'
+    (tmp_path / "r.yaml").write_text(f'id: mine.bad\nkind: {kind}\nmessage: "x"\nseverity: warning\n'
+                                     f'safety: flag\npattern: "{pattern}"\nexamples:\n  bad: ["x"]\n'
                                      '  good: ["y"]\n', encoding="utf-8")
-    with _pytest.raises(RuleFileError, match="bad regex"):
+    with pytest.raises(RuleFileError, match="bad regex"):
         load_rules([tmp_path], builtin=False)
 
 
@@ -292,14 +291,3 @@ def test_builtin_token_patterns_compile_on_first_use_and_all_compile():
         for elems in (r._elems, *r._anti):
             assert all(isinstance(c.regex, _re.Pattern) for e in elems for c in e.clauses), r.id
 
-
-def test_a_users_token_pattern_is_still_compiled_at_load(tmp_path):
-    import pytest as _pytest
-
-    from repair.rulebook import RuleFileError, load_rules
-
-    (tmp_path / "t.yaml").write_text('id: mine.bad-tokens\nkind: tokens\nmessage: "x"\nseverity: warning\n'
-                                     'safety: flag\npattern: "tag:DT word:(unclosed"\nexamples:\n'
-                                     '  bad: ["x"]\n  good: ["y"]\n', encoding="utf-8")
-    with _pytest.raises(RuleFileError, match="bad regex"):
-        load_rules([tmp_path], builtin=False)
